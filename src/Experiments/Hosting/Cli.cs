@@ -1,0 +1,114 @@
+using System.CommandLine;
+using FourierRepro.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FourierRepro.Experiments.Hosting;
+
+// The command line of the experiments host. Bad input is one line on stderr and exit code 2, decided before
+// anything touches the database.
+public static class Cli
+{
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellation = default)
+    {
+        var experimentsArg = new Argument<string[]>("experiments") { Arity = ArgumentArity.OneOrMore, Description = "Experiment names (see `list`), or `all`" };
+        var scale = new Option<string>("--scale") { Description = "smoke | standard | paper (default: Runner:Scale in appsettings.json, standard)" };
+        var seeds = new Option<int?>("--seeds") { Description = "Runs (seeds 1..N) per configuration (default: the experiment's own at that scale)" };
+        var db = new Option<string>("--db") { Description = $"Results database file (default: {ResultsDatabase.DefaultPath})" };
+        var device = new Option<string>("--device") { Description = "auto | cpu | cuda (default: auto, CUDA when this build and the machine have it)" };
+        var threads = new Option<int?>("--threads") { Description = "Torch threads (default: one per core)" };
+        var force = new Option<bool>("--force") { Description = "Re-run runs that are already completed" };
+        var set = new Option<string[]>("--set") { Description = "Override an experiment setting: experiment.Setting=value (repeatable), e.g. spectral-bias.Iterations=500", AllowMultipleArgumentsPerToken = false };
+
+        var run = new Command("run", "Run experiments into the results database, skipping runs already completed")
+        {
+            experimentsArg, scale, seeds, db, device, threads, force, set,
+        };
+        run.SetAction((result, token) =>
+        {
+            var values = new Dictionary<string, string?>();
+            var names = result.GetValue(experimentsArg) ?? [];
+            for (int i = 0; i < names.Length; i++) values[$"{RunnerOptions.Section}:Experiments:{i}"] = names[i];
+            if (result.GetValue(scale) is { } s) values[$"{RunnerOptions.Section}:Scale"] = s;
+            if (result.GetValue(seeds) is { } n) values[$"{RunnerOptions.Section}:Seeds"] = n.ToString();
+            if (result.GetValue(db) is { } d) values[$"{RunnerOptions.Section}:Db"] = d;
+            if (result.GetValue(device) is { } dv) values[$"{RunnerOptions.Section}:Device"] = dv;
+            if (result.GetValue(threads) is { } t) values[$"{RunnerOptions.Section}:Threads"] = t.ToString();
+            if (result.GetValue(force)) values[$"{RunnerOptions.Section}:Force"] = "true";
+            var sets = result.GetValue(set) ?? [];
+            for (int i = 0; i < sets.Length; i++) values[$"{RunnerOptions.Section}:Set:{i}"] = sets[i];
+            return RunHostAsync(values, token);
+        });
+
+        var list = new Command("list", "List the experiments and the paper figure each reproduces");
+        list.SetAction(_ =>
+        {
+            Console.WriteLine($"{"experiment",-26} {"paper",-22} {"reproduces",-16} summary");
+            foreach (var e in ExperimentCatalog.All)
+                Console.WriteLine($"{e.Info.Name,-26} {e.Info.Paper,-22} {e.Info.Reproduces,-16} {e.Info.Summary}");
+            return 0;
+        });
+
+        var root = new RootCommand("FourierRepro experiments: train the papers' models and record every run in the results database")
+        {
+            run, list,
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"error: {parsed.Errors[0].Message} (see --help)");
+            return RunOutcome.BadInput;
+        }
+        return await parsed.InvokeAsync(cancellationToken: cancellation);
+    }
+
+    static async Task<int> RunHostAsync(Dictionary<string, string?> commandLine, CancellationToken cancellation)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+            DisableDefaults = false,
+        });
+        builder.Configuration.AddEnvironmentVariables("FOURIER_");
+        builder.Configuration.AddInMemoryCollection(commandLine);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+
+        // Validate before the host starts, so that bad input never reaches the database.
+        var options = new RunnerOptions();
+        builder.Configuration.GetSection(RunnerOptions.Section).Bind(options);
+        var check = new RunnerOptionsValidator().Validate(null, options);
+        if (check.Failed)
+        {
+            Console.Error.WriteLine($"error: {check.Failures!.First()}");
+            return RunOutcome.BadInput;
+        }
+        if (options.Experiments.Length == 0)
+        {
+            Console.Error.WriteLine("error: name at least one experiment, or all (see `list`)");
+            return RunOutcome.BadInput;
+        }
+        try { ResultsDatabase.Validate(options.Db); }
+        catch (ResultsDatabaseException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return RunOutcome.BadInput;
+        }
+
+        builder.Services.AddOptions<RunnerOptions>().Bind(builder.Configuration.GetSection(RunnerOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
+        builder.Services.AddSingleton<RunOutcome>();
+        builder.Services.AddSingleton(_ => new ProgressDisplay(Console.Out));
+        builder.Services.AddHostedService<ExperimentRunner>();
+
+        using var host = builder.Build();
+        var outcome = host.Services.GetRequiredService<RunOutcome>();
+        await host.RunAsync(cancellation);
+        return outcome.ExitCode;
+    }
+}

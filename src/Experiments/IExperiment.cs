@@ -1,0 +1,95 @@
+using FourierRepro.Experiments.Core;
+using TorchSharp;
+
+namespace FourierRepro.Experiments;
+
+// The contract between experiment families and the host. Families know nothing of hosting, the command line or SQL.
+
+public enum Scale { Smoke, Standard, Paper }
+
+public static class ScaleNames
+{
+    public static string Name(this Scale scale) => scale.ToString().ToLowerInvariant();
+
+    public static bool TryParse(string? text, out Scale scale) =>
+        Enum.TryParse(text, ignoreCase: true, out scale) && Enum.IsDefined(scale) && !int.TryParse(text, out _);
+}
+
+public sealed record ExperimentInfo(string Name, string Paper, string Reproduces, string Summary);
+
+public static class MetricGoal
+{
+    public const string Minimize = "minimize";
+    public const string Maximize = "maximize";
+    public const string None = "none";
+}
+
+public sealed record MetricInfo(string Name, string Goal, string Unit, string Description);
+
+// What a run records. Metric series are scalars over steps; arrays are whole tensors a figure needs.
+public interface IRunRecorder
+{
+    void Metric(string name, long step, double value);
+    void Array(string name, long step, int[] shape, ReadOnlySpan<float> data);
+    void Array(string name, long step, int[] shape, ReadOnlySpan<double> data);
+}
+
+public interface IRunProgress
+{
+    // Progress within the current run, `done` of `total` units (usually iterations).
+    void Report(long done, long total);
+}
+
+public sealed class RunContext
+{
+    public required int Seed { get; init; }
+    public required torch.Device Device { get; init; }
+    public required CancellationToken Cancellation { get; init; }
+    public required IRunProgress Progress { get; init; }
+
+    // An independent random stream of this run, by name ("init", "phases", …): STYLE 4.
+    public Rng Rng(string stream) => Core.Rng.Derive(Seed, stream);
+}
+
+// One point of an experiment's configuration grid: a label for people and the resolved configuration.
+public sealed record PlannedConfig(string Label, object Config);
+
+public interface IExperiment
+{
+    ExperimentInfo Info { get; }
+    IReadOnlyList<MetricInfo> Metrics { get; }
+    int DefaultSeeds(Scale scale);
+
+    // The grid at `scale`, after applying `overrides` (key → value, keys are the config's property names;
+    // unknown keys and values of the wrong type are errors).
+    IReadOnlyList<PlannedConfig> Plan(Scale scale, IReadOnlyDictionary<string, string> overrides);
+
+    void Run(object config, RunContext context, IRunRecorder recorder);
+}
+
+// Typed configuration (STYLE 3): a C# record with defaults per scale, overrides checked against it, and the
+// canonical JSON of the resolved record stored with every run.
+public abstract class Experiment<TConfig> : IExperiment where TConfig : class
+{
+    public abstract ExperimentInfo Info { get; }
+    public abstract IReadOnlyList<MetricInfo> Metrics { get; }
+    public abstract int DefaultSeeds(Scale scale);
+    public abstract TConfig Defaults(Scale scale);
+
+    // Checks a resolved configuration; returns the problems, empty when valid.
+    protected virtual IEnumerable<string> Validate(TConfig config) => [];
+
+    protected abstract IEnumerable<PlannedConfig> Grid(TConfig config);
+
+    protected abstract void Run(TConfig config, RunContext context, IRunRecorder recorder);
+
+    public IReadOnlyList<PlannedConfig> Plan(Scale scale, IReadOnlyDictionary<string, string> overrides)
+    {
+        var config = ConfigOverrides.Apply(Defaults(scale), overrides, Info.Name);
+        var problems = Validate(config).ToList();
+        if (problems.Count > 0) throw new ConfigException($"{Info.Name}: {problems[0]}");
+        return Grid(config).ToList();
+    }
+
+    void IExperiment.Run(object config, RunContext context, IRunRecorder recorder) => Run((TConfig)config, context, recorder);
+}

@@ -1,0 +1,24 @@
+namespace FourierRepro.Experiments.SpectralBias;
+
+// Rahaman et al. 2019, Fig. 1 (PAPERS.md section A). Defaults are the paper's; Scales shrinks them.
+public sealed record SpectralBiasConfig
+{
+    public const string EqualAmplitudes = "equal";           // A_i = 1 (Fig. 1a)
+    public const string IncreasingAmplitudes = "increasing"; // A_i = 0.1, 0.2, …, 1.0: the highest k is the largest (Fig. 1b)
+
+    public string[] Cases { get; init; } = [EqualAmplitudes, IncreasingAmplitudes];
+    public int[] Frequencies { get; init; } = [5, 10, 15, 20, 25, 30, 35, 40, 45, 50];
+    public int Points { get; init; } = 200;            // N equally spaced samples on [0, 1)
+    public int Depth { get; init; } = 6;               // Linear layers: 1→256, 4 × 256→256, 256→1
+    public int Width { get; init; } = 256;
+    public double LearningRate { get; init; } = 3e-4;  // Adam, full batch
+    public int Iterations { get; init; } = 60_000;
+    public int RecordEvery { get; init; } = 100;       // one frame (spectrum, loss, spectral norms) every 100 steps
+
+    public double[] Amplitudes(string amplitudeCase) => amplitudeCase switch
+    {
+        EqualAmplitudes => Frequencies.Select(_ => 1.0).ToArray(),
+        IncreasingAmplitudes => Frequencies.Select((_, i) => (i + 1.0) / Frequencies.Length).ToArray(),
+        _ => throw new ConfigException($"spectral-bias: unknown amplitude case '{amplitudeCase}' (known: {EqualAmplitudes}, {IncreasingAmplitudes})"),
+    };
+}

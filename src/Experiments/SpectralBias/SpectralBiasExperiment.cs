@@ -1,0 +1,74 @@
+using FourierRepro.Experiments.Core;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FourierRepro.Experiments.SpectralBias;
+
+// Rahaman et al. 2019, Fig. 1: a 6×256 ReLU MLP fitted to Σ A_i sin(2π k_i z + φ_i) learns the low k_i first,
+// even when the high k_i carry the larger amplitudes. One run = one network with its own random phases.
+public sealed class SpectralBiasExperiment : Experiment<SpectralBiasConfig>
+{
+    public const string Name = "spectral-bias";
+
+    public override ExperimentInfo Info { get; } = new(Name, "Rahaman et al. 2019", "Fig. 1, Fig. 2",
+        "6x256 ReLU MLP on a sum of 10 sinusoids (k = 5..50): normalized spectrum and layer spectral norms over training");
+
+    public override IReadOnlyList<MetricInfo> Metrics { get; } =
+    [
+        new("loss", MetricGoal.Minimize, "MSE", "training loss (mean squared error over the 200 points), before the update of that iteration"),
+        .. Enumerable.Range(1, 6).Select(l => new MetricInfo($"spectral_norm/layer{l}", MetricGoal.None, "", $"largest singular value of layer {l}'s weight matrix")),
+    ];
+
+    public override int DefaultSeeds(Scale scale) => scale switch
+    {
+        Scale.Smoke => 3,
+        Scale.Standard => 5,
+        _ => 20, // the paper's go(opt, 20)
+    };
+
+    public override SpectralBiasConfig Defaults(Scale scale) => scale switch
+    {
+        Scale.Smoke => new() { Iterations = 3_000, RecordEvery = 50 },
+        Scale.Standard => new() { Iterations = 15_000, RecordEvery = 100 },
+        _ => new(),
+    };
+
+    protected override IEnumerable<string> Validate(SpectralBiasConfig c)
+    {
+        if (c.Cases.Length == 0) yield return "Cases is empty";
+        foreach (var k in c.Frequencies)
+            if (k < 1 || k >= c.Points / 2) yield return $"frequency {k} is outside 1..{c.Points / 2 - 1} (the one-sided spectrum of {c.Points} points)";
+        if (c.Depth < 2) yield return "Depth must be at least 2";
+        if (c.Width < 1 || c.Iterations < 1 || c.RecordEvery < 1 || c.LearningRate <= 0) yield return "Width, Iterations, RecordEvery and LearningRate must be positive";
+        foreach (var amplitudeCase in c.Cases) _ = c.Amplitudes(amplitudeCase);
+    }
+
+    protected override IEnumerable<PlannedConfig> Grid(SpectralBiasConfig c) =>
+        c.Cases.Select(amplitudeCase => new PlannedConfig($"amplitudes={amplitudeCase}", c with { Cases = [amplitudeCase] }));
+
+    protected override void Run(SpectralBiasConfig c, RunContext context, IRunRecorder recorder)
+    {
+        var amplitudes = c.Amplitudes(c.Cases.Single());
+        var z = Signals.UnitGrid(c.Points);
+        var y = Signals.PhasedWaves(z, c.Frequencies, amplitudes, context.Rng("phases"), out var phases);
+        recorder.Array("target", 0, [c.Points], y);
+        recorder.Array("phases", 0, [phases.Length], phases);
+
+        using var input = torch.tensor(z.Select(v => (float)v).ToArray(), [c.Points, 1L]).to(context.Device);
+        using var target = torch.tensor(y.Select(v => (float)v).ToArray(), [c.Points, 1L]).to(context.Device);
+        using var model = new Mlp(new MlpShape(1, c.Width, c.Depth, 1), MlpInit.TorchDefault, [context.Rng("init")], context.Device);
+
+        var frames = new SpectralFrames(c.Frequencies, amplitudes, c.Points);
+        var settings = new TrainSettings(c.Iterations, c.LearningRate, c.RecordEvery);
+        Trainer.Train(model, input, target, settings, frame =>
+        {
+            var prediction = frame.Prediction.cpu().to(ScalarType.Float64).data<double>().ToArray();
+            frames.Add(frame.Iteration, prediction);
+            recorder.Metric("loss", frame.Iteration, frame.MemberLoss[0]);
+            var norms = model.SpectralNorms()[0];
+            for (int l = 0; l < norms.Length; l++) recorder.Metric($"spectral_norm/layer{l + 1}", frame.Iteration, norms[l]);
+        }, context.Cancellation, i => context.Progress.Report(i, c.Iterations));
+
+        frames.Record(recorder);
+    }
+}
