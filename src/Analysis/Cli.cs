@@ -1,0 +1,102 @@
+using System.CommandLine;
+using FourierRepro.Analysis.Claims;
+using FourierRepro.Storage;
+
+namespace FourierRepro.Analysis;
+
+// The analysis command line. Exit codes: 0 ok, 1 a required claim failed, 2 bad input.
+public static class Cli
+{
+    public const int Ok = 0, ClaimFailed = 1, BadInput = 2;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null)
+    {
+        output ??= Console.Out;
+        var db = new Option<string>("--db") { Description = $"Results database file (default: {ResultsDatabase.DefaultPath})", DefaultValueFactory = _ => ResultsDatabase.DefaultPath };
+        var scale = new Option<string>("--scale") { Description = "smoke | standard | paper (default: standard)", DefaultValueFactory = _ => "standard" };
+        var outDir = new Option<string?>("--out") { Description = "Output folder (default: reports/<scale>)" };
+        var experiment = new Option<string?>("--experiment") { Description = "Only this experiment" };
+
+        var report = new Command("report", "Draw every figure from the database, evaluate the claims, write REPORT.md and REPORT.html; exits 1 when a required claim fails")
+        {
+            db, scale, outDir,
+        };
+        report.SetAction(r => Guard(output, () =>
+        {
+            var s = CheckScale(r.GetValue(scale)!);
+            using var context = Open(r.GetValue(db)!, s, r.GetValue(outDir) ?? Path.Combine("reports", s));
+            output.WriteLine($"Writing the {s} report to {context.OutDir}");
+            var outcome = ReportWriter.Write(context, AnalysisCatalog.All, output);
+            output.WriteLine($"Wrote {outcome.MarkdownPath}, {outcome.HtmlPath} and {outcome.Figures.Count} figures");
+            ClaimEvaluator.PrintTable(output, outcome.Claims, s);
+            return outcome.Claims.Any(c => c.State == ClaimState.Failed) ? ClaimFailed : Ok;
+        }));
+
+        var claims = new Command("claims", "Evaluate the claim catalog against the database, record the checks, print a table; exits 1 when a required claim fails")
+        {
+            db, scale, experiment,
+        };
+        claims.SetAction(r => Guard(output, () =>
+        {
+            var s = CheckScale(r.GetValue(scale)!);
+            var modules = Modules(r.GetValue(experiment));
+            using var context = Open(r.GetValue(db)!, s, Path.Combine("reports", s));
+            var checks = ClaimEvaluator.Evaluate(context, modules);
+            ClaimEvaluator.PrintTable(output, checks, s);
+            return checks.Any(c => c.State == ClaimState.Failed) ? ClaimFailed : Ok;
+        }));
+
+        var runs = new Command("runs", "List the runs in the database with status and final metrics")
+        {
+            db, experiment,
+        };
+        runs.SetAction(r => Guard(output, () =>
+        {
+            var name = r.GetValue(experiment);
+            if (name is not null) Modules(name);
+            using var context = Open(r.GetValue(db)!, "standard", ".");
+            RunTable.Print(output, context.Db, name);
+            return Ok;
+        }));
+
+        var root = new RootCommand("FourierRepro analysis: figures, claims and reports from the results database (never trains)")
+        {
+            report, claims, runs,
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"error: {parsed.Errors[0].Message} (see --help)");
+            return BadInput;
+        }
+        return await parsed.InvokeAsync();
+    }
+
+    sealed class UsageException(string message) : Exception(message);
+
+    static int Guard(TextWriter output, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is UsageException or ResultsDatabaseException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+    }
+
+    static string CheckScale(string scale) =>
+        Scales.All.Contains(scale) ? scale : throw new UsageException($"unknown scale '{scale}' (known: {string.Join(", ", Scales.All)})");
+
+    static IReadOnlyList<IAnalysisModule> Modules(string? experiment)
+    {
+        if (experiment is null) return AnalysisCatalog.All;
+        var module = AnalysisCatalog.All.FirstOrDefault(m => m.Experiment == experiment)
+            ?? throw new UsageException($"unknown experiment '{experiment}' (known: {string.Join(", ", AnalysisCatalog.All.Select(m => m.Experiment))})");
+        return [module];
+    }
+
+    static AnalysisContext Open(string db, string scale, string outDir) => new(ResultsDatabase.OpenExisting(db), scale, outDir);
+}

@@ -1,0 +1,78 @@
+using FourierRepro.Storage;
+
+namespace FourierRepro.Analysis.SpectralBias;
+
+// One run of `spectral-bias` as the figures and claims need it.
+public sealed record SpectralBiasRun(
+    long RunId,
+    string AmplitudeCase,
+    double[] Steps,              // recorded iterations, one per frame
+    double[] Frequencies,        // k_i
+    double[] Amplitudes,         // A_i
+    NdArray Normalized,          // [frames, K]: 2|f̃(k_i)|/A_i
+    Dictionary<int, double[]> SpectralNorms) // layer (1-based) → σ_max per frame
+{
+    // 1 − (2|f̃(k_i)|/A_i clipped to [0, 1]) averaged over the recorded iterations: 0 if fitted from the start, 1 if never.
+    public double Shortfall(int frequencyIndex)
+    {
+        double sum = 0;
+        for (int f = 0; f < Steps.Length; f++) sum += 1 - Math.Clamp(Normalized[f, frequencyIndex], 0, 1);
+        return sum / Steps.Length;
+    }
+
+    // First recorded iteration at which 2|f̃(k_i)|/A_i reaches `threshold`; +∞ when it never does.
+    public double LearnIteration(int frequencyIndex, double threshold)
+    {
+        for (int f = 0; f < Steps.Length; f++)
+            if (Normalized[f, frequencyIndex] >= threshold) return Steps[f];
+        return double.PositiveInfinity;
+    }
+}
+
+public static class SpectralBiasData
+{
+    public const string Experiment = "spectral-bias";
+
+    // Completed runs at the context's scale, by amplitude case. When runs of one case were made with different
+    // configurations (e.g. a --set override into the same database), the configuration with the most runs is used.
+    public static Dictionary<string, List<SpectralBiasRun>> Load(AnalysisContext context)
+    {
+        var result = new Dictionary<string, List<SpectralBiasRun>>();
+        var runs = context.CompletedRuns(Experiment);
+        foreach (var byCase in runs.GroupBy(r => r.Config().GetProperty("Cases")[0].GetString() ?? "?"))
+        {
+            var chosen = byCase.GroupBy(r => r.ConfigHash).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(r => r.Id)).First();
+            result[byCase.Key] = chosen.Select(r => LoadRun(context.Db, r, byCase.Key)).ToList();
+        }
+        return result;
+    }
+
+    static SpectralBiasRun LoadRun(ResultsDbContext db, RunRecord run, string amplitudeCase)
+    {
+        var norms = new Dictionary<int, double[]>();
+        for (int layer = 1; ; layer++)
+        {
+            var (steps, values) = db.MetricSeries(run.Id, $"spectral_norm/layer{layer}");
+            if (steps.Length == 0) break;
+            norms[layer] = values;
+        }
+        return new SpectralBiasRun(run.Id, amplitudeCase,
+            db.RequireArray(run.Id, "record_steps").Data,
+            db.RequireArray(run.Id, "frequencies").Data,
+            db.RequireArray(run.Id, "amplitudes").Data,
+            db.RequireArray(run.Id, "normalized_amplitude"),
+            norms);
+    }
+
+    // Mean over runs of the normalized amplitude: [frames, K] (the paper averages the magnitude spectra over runs).
+    public static double[,] MeanNormalized(IReadOnlyList<SpectralBiasRun> runs)
+    {
+        int frames = runs.Min(r => r.Normalized.Rows), k = runs[0].Frequencies.Length;
+        var mean = new double[frames, k];
+        foreach (var r in runs)
+            for (int f = 0; f < frames; f++)
+                for (int i = 0; i < k; i++)
+                    mean[f, i] += r.Normalized[f, i] / runs.Count;
+        return mean;
+    }
+}
