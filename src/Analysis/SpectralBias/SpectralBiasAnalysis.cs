@@ -24,7 +24,7 @@ public sealed class SpectralBiasAnalysis : IAnalysisModule
             "Lower frequencies are learned first: the network fits the low-k components of the target before the high-k ones (Fig. 1a).",
             "Equal amplitudes. Per run, the shortfall of k_i is 1 - (2|f(k_i)|/A_i clipped to [0, 1]) averaged over all recorded iterations: " +
             "small when k_i is fitted early, 1 when never. Spearman rho between k_i and its shortfall, averaged over all runs of the case " +
-            $"(3 at smoke, 5 at standard, 20 at paper). The details also give, per run, the first iteration at which 2|f(k_i)|/A_i >= {LearnedThreshold}.",
+            $"(3 at smoke, 4 at standard, 20 at paper). The details also give, per run, the first iteration at which 2|f(k_i)|/A_i >= {LearnedThreshold}.",
             $"mean Spearman rho >= {MinRankCorrelation}", Scales.All,
             c => LearnOrder(c, "equal")),
         new("SB-2", SpectralBiasData.Experiment,
