@@ -1,0 +1,75 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FourierRepro.Experiments.Core;
+
+public enum NtkParameterization
+{
+    Standard, // neural-tangents 0.2.2 'standard' (Tancik's code): width-dependent, with the bias "+1" even when b_std = 0
+    Ntk,      // Jacot et al.: Θ^{l+1} = Σ^{l+1} + Θ^l Σ̇^{l+1}
+}
+
+// A fully connected ReLU network: Depth Linear layers (Depth − 1 ReLUs, linear output), hidden Width.
+public sealed record NtkSpec(int Depth, int Width, NtkParameterization Parameterization = NtkParameterization.Standard, double WStd = 1, double BStd = 0);
+
+// The analytic (infinite-width limit, or NT 0.2.2 'standard' finite-width formula) neural tangent kernel of a ReLU
+// MLP, computed in float64 over whole kernel matrices (PAPERS.md, "NTK formula exactly as NT 0.2.2 computes it").
+public static class Ntk
+{
+    // x1: [N1, d], x2: [N2, d] float64 (already mapped inputs). Returns Θ: [N1, N2] float64, on x1's device.
+    public static Tensor Kernel(NtkSpec spec, Tensor x1, Tensor x2)
+    {
+        if (spec.Depth < 1) throw new ArgumentException("an MLP has at least one layer");
+        using var scope = torch.NewDisposeScope();
+        x1 = x1.to(ScalarType.Float64);
+        x2 = x2.to(ScalarType.Float64);
+        long d = x1.shape[1];
+        if (x2.shape[1] != d) throw new ArgumentException($"inputs of dimension {d} and {x2.shape[1]}");
+        double w2 = spec.WStd * spec.WStd, b2 = spec.BStd * spec.BStd;
+
+        var nngp = torch.matmul(x1, x2.t()).div_(d);                 // u·u′/d
+        var cov1 = x1.square().sum(1, keepdim: true).div_(d);        // |u|²/d, [N1, 1]
+        var cov2 = x2.square().sum(1, keepdim: true).t().div_(d);    // |u′|²/d, [1, N2]
+        Tensor ntk = torch.zeros_like(nngp);
+
+        for (int layer = 0; layer < spec.Depth; layer++)
+        {
+            long nIn = layer == 0 ? d : spec.Width;
+            if (spec.Parameterization == NtkParameterization.Standard)
+            {
+                ntk = nngp * nIn + 1 + ntk * w2;                      // weight gradients, bias gradient, propagated
+                nngp = nngp * w2 + b2;
+            }
+            else
+            {
+                nngp = nngp * w2 + b2;
+                ntk = nngp + ntk * w2;
+            }
+            cov1 = cov1 * w2 + b2;
+            cov2 = cov2 * w2 + b2;
+            if (layer == spec.Depth - 1) break;
+
+            // ReLU (arc-cosine kernel of degree 1): θ = arccos(nngp / √(cov1 cov2)).
+            var norms = torch.sqrt(cov1 * cov2);
+            var theta = torch.arccos(torch.clamp(nngp / norms, -1.0, 1.0));
+            var dot = (Math.PI - theta).div_(2 * Math.PI);           // Σ̇ = (π − θ)/(2π)
+            nngp = norms * (torch.sin(theta) + (Math.PI - theta) * torch.cos(theta)) / (2 * Math.PI);
+            ntk = ntk * dot;
+            cov1 = cov1 / 2;
+            cov2 = cov2 / 2;
+        }
+        return ntk.MoveToOuterDisposeScope();
+    }
+
+    // Convenience over row-major arrays: x1 [N1, d], x2 [N2, d] → Θ [N1, N2].
+    public static double[,] Kernel(NtkSpec spec, double[] x1, double[] x2, int d)
+    {
+        using var scope = torch.NewDisposeScope();
+        var k = Kernel(spec, torch.tensor(x1, [x1.Length / d, d]), torch.tensor(x2, [x2.Length / d, d]));
+        var flat = k.cpu().data<double>().ToArray();
+        int n1 = x1.Length / d, n2 = x2.Length / d;
+        var result = new double[n1, n2];
+        Buffer.BlockCopy(flat, 0, result, 0, flat.Length * sizeof(double));
+        return result;
+    }
+}
