@@ -41,24 +41,37 @@ public static class Trainer
         for (int i = 0; ; i++)
         {
             cancellation.ThrowIfCancellationRequested();
-            using var scope = torch.NewDisposeScope();
-            var prediction = model.Forward(input);
-            var memberLoss = MemberLoss(prediction, target, settings.Loss);
-            bool last = i == settings.Iterations;
-            if (i % settings.RecordEvery == 0 || last)
-            {
-                var losses = memberLoss.detach().cpu().to(ScalarType.Float64).data<double>().ToArray();
-                for (int m = 0; m < losses.Length; m++)
-                    if (!double.IsFinite(losses[m]))
-                        throw new TrainingDivergedException($"training loss of member {m} became {losses[m]} at iteration {i}");
-                onFrame?.Invoke(new Frame(i, prediction.detach(), losses));
-            }
-            if (last) break;
-            optimizer.zero_grad();
-            memberLoss.sum().backward();
-            optimizer.step();
+            if (Step(model, input, target, settings, optimizer, i, onFrame)) break;
             onIteration?.Invoke(i + 1);
+            // TorchSharp leaves a few small finalizable objects per tensor operation that keep native memory (whole
+            // activations, measured: ~16 MB per step of the 65,536-pixel image MLP) alive until the garbage collector
+            // finalizes them; the managed heap barely grows, so it rarely runs on its own. A gen-0 collection per step
+            // costs tens of microseconds; draining the finalizer queue every 10 steps keeps the resident set flat.
+            GC.Collect(0);
+            if (i % 10 == 9) GC.WaitForPendingFinalizers();
         }
+    }
+
+    // One iteration: forward, a frame when due, and the update. Returns true after the last frame.
+    static bool Step(Mlp model, Tensor input, Tensor target, TrainSettings settings, optim.Optimizer optimizer, int i, Action<Frame>? onFrame)
+    {
+        using var scope = torch.NewDisposeScope();
+        var prediction = model.Forward(input);
+        var memberLoss = MemberLoss(prediction, target, settings.Loss);
+        bool last = i == settings.Iterations;
+        if (i % settings.RecordEvery == 0 || last)
+        {
+            var losses = memberLoss.detach().cpu().to(ScalarType.Float64).data<double>().ToArray();
+            for (int m = 0; m < losses.Length; m++)
+                if (!double.IsFinite(losses[m]))
+                    throw new TrainingDivergedException($"training loss of member {m} became {losses[m]} at iteration {i}");
+            onFrame?.Invoke(new Frame(i, prediction.detach(), losses));
+        }
+        if (last) return true;
+        optimizer.zero_grad();
+        memberLoss.sum().backward();
+        optimizer.step();
+        return false;
     }
 
     // One loss per member: [K].

@@ -52,9 +52,18 @@ public static class Cli
             return 0;
         });
 
+        var quick = new Option<bool>("--quick") { Description = "Fewer repeats and smaller sizes (a minute instead of several)" };
+        var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
+        var benchThreads = new Option<int?>("--threads") { Description = "Torch threads (default: one per core)" };
+        var bench = new Command("bench", "Measure training steps, the NTK, database writes and memory, as ratios to this machine's GEMM rate")
+        {
+            quick, json, benchThreads,
+        };
+        bench.SetAction(r => Bench.Run(r.GetValue(quick), r.GetValue(json), r.GetValue(benchThreads) ?? 0, Console.Out));
+
         var root = new RootCommand("FourierRepro experiments: train the papers' models and record every run in the results database")
         {
-            run, list,
+            run, list, bench,
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FourierRepro.Experiments.Core;
+using FourierRepro.Storage;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FourierRepro.Experiments.Hosting;
+
+// `bench`: every figure is a ratio to the float32 GEMM rate measured in the same process a moment before, so that
+// results from a noisy, shared machine can still be compared. Workloads go through the project's own code paths.
+public static class Bench
+{
+    public sealed record Result(string Workload, string Unit, double Median, double Min, double Max, int Repeats,
+        double FlopsPerRepeat, double AchievedGflops, double GemmGflops, double RatioToGemm, string Note);
+
+    public static int Run(bool quick, string? jsonPath, int threads, TextWriter output)
+    {
+        threads = TorchSetup.ConfigureThreads(threads);
+        output.WriteLine($"bench: {(quick ? "quick" : "full")}, torch threads {threads}, {Environment.ProcessorCount} cores, libtorch {torch.__version__}");
+        var results = new List<Result>();
+        void Add(Result r)
+        {
+            results.Add(r);
+            output.WriteLine(Format(r));
+        }
+        output.WriteLine($"{"workload",-44} {"median",10} {"min",10} {"max",10}  {"GFLOP/s",8} {"GEMM",8} {"ratio",6}  note");
+
+        foreach (int pixels in quick ? new[] { 16_384 } : new[] { 65_536, 16_384 })
+            Add(ImageStep(pixels, quick ? 5 : 10, Gemm()));
+        var gemm = Gemm();
+        var single = SpectralBiasStep(members: 1, quick ? 50 : 200, gemm);
+        Add(single);
+        int k = 20;
+        var ensemble = SpectralBiasStep(members: k, quick ? 10 : 40, Gemm());
+        Add(ensemble);
+        double speedup = single.Median * k / ensemble.Median;
+        output.WriteLine($"  ensemble of {k}: {k / ensemble.Median:F0} network-steps/s against {1 / single.Median:F0} one at a time: {speedup:F2}x");
+        Add(MetricWrites(quick ? 100_000 : 500_000, single.Median));
+        Add(ImageMemory(quick ? 4_096 : 16_384, quick ? 300 : 2_000));
+
+        if (jsonPath is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
+            File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
+            {
+                machine = new { Environment.ProcessorCount, threads, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, libtorch = torch.__version__ },
+                quick,
+                ensembleSpeedup = speedup,
+                results,
+            }, new JsonSerializerOptions { WriteIndented = true }));
+            output.WriteLine($"wrote {jsonPath}");
+        }
+        return 0;
+    }
+
+    static string Format(Result r) =>
+        $"{r.Workload,-44} {Fmt(r.Median, r.Unit),10} {Fmt(r.Min, r.Unit),10} {Fmt(r.Max, r.Unit),10}  {(r.AchievedGflops > 0 ? r.AchievedGflops.ToString("F1") : "-"),8} {r.GemmGflops,8:F1} {(r.RatioToGemm > 0 ? r.RatioToGemm.ToString("P0") : "-"),6}  {r.Note}";
+
+    static string Fmt(double v, string unit) => unit == "s" ? (v < 0.1 ? $"{v * 1e3:F2} ms" : $"{v:F3} s") : $"{v:G4} {unit}";
+
+    // The practical float32 peak: best of several 2048² matmuls.
+    public static double Gemm(int n = 2048, int repeats = 6)
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = torch.rand(n, n);
+        var b = torch.rand(n, n);
+        torch.matmul(a, b).Dispose();
+        double best = double.MaxValue;
+        for (int i = 0; i < repeats; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            torch.matmul(a, b).Dispose();
+            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+        }
+        return 2.0 * n * n * n / best / 1e9;
+    }
+
+    // The necessary FLOPs of one full-batch training step of an MLP: forward 2·N·Σ in·out; backward the weight
+    // gradients (the same again) plus the input gradients of every layer but the first.
+    public static double StepFlops(MlpShape shape, long points, int members = 1)
+    {
+        var s = shape.LayerSizes();
+        double all = 0, notFirst = 0;
+        for (int l = 0; l < shape.Depth; l++)
+        {
+            all += (double)s[l] * s[l + 1];
+            if (l > 0) notFirst += (double)s[l] * s[l + 1];
+        }
+        return members * 2.0 * points * (2 * all + notFirst);
+    }
+
+    // Per-step wall times of Trainer.Train (the project's training loop), after `warmup` steps.
+    static double[] StepTimes(Mlp model, Tensor input, Tensor target, TrainSettings settings, int warmup)
+    {
+        var stamps = new List<long>();
+        Trainer.Train(model, input, target, settings with { Iterations = warmup + settings.Iterations, RecordEvery = int.MaxValue }, null, default,
+            i => stamps.Add(Stopwatch.GetTimestamp()));
+        return stamps.Skip(warmup).Zip(stamps.Skip(warmup + 1), (a, b) => Stopwatch.GetElapsedTime(a, b).TotalSeconds).ToArray();
+    }
+
+    static Result Summarise(string workload, double[] times, double flops, double gemm, string note)
+    {
+        Array.Sort(times);
+        double median = times[times.Length / 2];
+        double gflops = flops / median / 1e9;
+        return new Result(workload, "s", median, times[0], times[^1], times.Length, flops, gflops, gemm, gflops / gemm, note);
+    }
+
+    // The image-regression step: Gaussian features (256 frequencies → 512 inputs, computed once), 4 × 256 ReLU,
+    // sigmoid, Adam, full batch.
+    static Result ImageStep(int pixels, int steps, double gemm)
+    {
+        using var scope = torch.NewDisposeScope();
+        var rng = new Rng(1);
+        int side = (int)Math.Sqrt(pixels);
+        var coords = torch.stack([torch.linspace(0, 1, side).repeat_interleave(side), torch.linspace(0, 1, side).repeat(side)], 1);
+        var features = InputMapping.Gaussian(2, 256, 10, rng.Derive("B")).Encode(coords);
+        var target = torch.rand(pixels, 3);
+        var shape = new MlpShape(512, 256, 4, 3);
+        using var model = new Mlp(shape, MlpInit.StaxGlorot, [rng.Derive("init")], torch.CPU, OutputActivation.Sigmoid);
+        var times = StepTimes(model, features, target, new TrainSettings(steps, 1e-3, int.MaxValue), warmup: 2);
+        return Summarise($"image step, {pixels} px", times, StepFlops(shape, pixels), gemm, $"{steps} steps after 2 warm-up");
+    }
+
+    // The spectral-bias step (200 points, 6 × 256, Adam), one network or an ensemble trained as one batched model.
+    static Result SpectralBiasStep(int members, int steps, double gemm)
+    {
+        using var scope = torch.NewDisposeScope();
+        var shape = new MlpShape(1, 256, 6, 1);
+        var x = torch.linspace(0, 1, 200).reshape(200, 1);
+        var y = torch.sin(x * 30);
+        using var model = new Mlp(shape, MlpInit.TorchDefault, Enumerable.Range(1, members).Select(s => Rng.Derive(s, "init")).ToList(), torch.CPU);
+        var times = StepTimes(model, x, y, new TrainSettings(steps, 3e-4, int.MaxValue), warmup: 5);
+        var r = Summarise(members == 1 ? "spectral-bias step, 1 network" : $"spectral-bias step, ensemble of {members}", times, StepFlops(shape, 200, members), gemm,
+            $"{members / times[times.Length / 2]:F0} network-steps/s");
+        return r;
+    }
+
+    // Metric rows through MetricWriter into a real SQLite file, and their share of a spectral-bias run's time
+    // (7 metrics every 50 steps at smoke: loss and 6 spectral norms).
+    static Result MetricWrites(int rows, double stepSeconds)
+    {
+        var dir = Directory.CreateTempSubdirectory("fourier-bench-");
+        try
+        {
+            using var db = ResultsDatabase.Open(Path.Combine(dir.FullName, "bench.db"));
+            db.Experiments.Add(new ExperimentRecord { Name = "bench", Paper = "", Reproduces = "", Summary = "" });
+            var run = new RunRecord
+            {
+                Experiment = "bench", Scale = "smoke", Label = "", ConfigJson = "{}", ConfigHash = "bench", Status = RunStatus.Running,
+                Device = "cpu", CodeVersion = "", LibraryVersions = "{}", Host = "", StartedAt = DateTime.UtcNow,
+            };
+            db.Runs.Add(run);
+            db.SaveChanges();
+            var batch = Enumerable.Range(0, rows).Select(i => new MetricRow(run.Id, "loss", i, 1.0 / (i + 1))).ToList();
+            var sw = Stopwatch.StartNew();
+            MetricWriter.Insert(db, batch);
+            double seconds = sw.Elapsed.TotalSeconds;
+            double perRow = seconds / rows;
+            double share = 7 * perRow / (50 * stepSeconds);
+            return new Result("metric rows written", "rows/s", rows / seconds, rows / seconds, rows / seconds, 1, 0, 0, 0, 0,
+                $"{share:P2} of a spectral-bias run's time (7 rows per 50 steps)");
+        }
+        finally
+        {
+            try { dir.Delete(recursive: true); } catch (IOException) { }
+        }
+    }
+
+    // Resident set size during an image run: its peak, and its growth between step 200 and the last step.
+    static Result ImageMemory(int pixels, int steps)
+    {
+        using var scope = torch.NewDisposeScope();
+        var rng = new Rng(2);
+        int side = (int)Math.Sqrt(pixels);
+        var coords = torch.stack([torch.linspace(0, 1, side).repeat_interleave(side), torch.linspace(0, 1, side).repeat(side)], 1);
+        var features = InputMapping.Gaussian(2, 256, 10, rng.Derive("B")).Encode(coords);
+        var target = torch.rand(pixels, 3);
+        using var model = new Mlp(new MlpShape(512, 256, 4, 3), MlpInit.StaxGlorot, [rng.Derive("init")], torch.CPU, OutputActivation.Sigmoid);
+        long at200 = 0, peak = 0;
+        var process = Process.GetCurrentProcess();
+        Trainer.Train(model, features, target, new TrainSettings(steps, 1e-3, 100), _ => { }, default, i =>
+        {
+            if (i % 50 != 0 && i != 200) return;
+            process.Refresh();
+            peak = Math.Max(peak, process.WorkingSet64);
+            if (i == 200) at200 = process.WorkingSet64;
+        });
+        process.Refresh();
+        long last = process.WorkingSet64;
+        double growth = (double)(last - at200) / at200;
+        return new Result($"image run memory, {pixels} px, {steps} steps", "MiB", last / 1048576.0, at200 / 1048576.0, peak / 1048576.0, 1, 0, 0, 0, 0,
+            $"RSS at step 200 {at200 / 1048576.0:F0} MiB, at the end {last / 1048576.0:F0} MiB: growth {growth:P1}; peak {peak / 1048576.0:F0} MiB");
+    }
+}
