@@ -50,9 +50,14 @@ public static class Ntk
             if (layer == spec.Depth - 1) break;
 
             // ReLU (arc-cosine kernel of degree 1): θ = arccos(nngp / √(cov1 cov2)).
+            // A zero-variance input (u = 0 with b_std = 0: the 1D "no mapping" input x − 0.5 at x = 0.5) has a
+            // pre-activation that is exactly 0, so relu(z) = relu′(z) = 0 (JAX and torch take relu′(0) = 0):
+            // Σ̇ = 0 and the ReLU covariance 0 there. NT 0.2.2 divides 0 by 0 and returns NaN for such a row.
             var norms = torch.sqrt(cov1 * cov2);
-            var theta = torch.arccos(torch.clamp(nngp / norms, -1.0, 1.0));
-            var dot = (Math.PI - theta).div_(2 * Math.PI);           // Σ̇ = (π − θ)/(2π)
+            var degenerate = norms.eq(0);
+            var cosine = torch.where(degenerate, 0.0, nngp / torch.where(degenerate, 1.0, norms));
+            var theta = torch.arccos(torch.clamp(cosine, -1.0, 1.0));
+            var dot = torch.where(degenerate, 0.0, (Math.PI - theta).div_(2 * Math.PI)); // Σ̇ = (π − θ)/(2π)
             nngp = norms * (torch.sin(theta) + (Math.PI - theta) * torch.cos(theta)) / (2 * Math.PI);
             ntk = ntk * dot;
             cov1 = cov1 / 2;
