@@ -2,8 +2,8 @@ namespace FourierRepro.Experiments.Ntk;
 
 // Tancik et al. 2020, Fig. 3 (PAPERS.md section E). Defaults are the paper's; the experiment's Defaults(scale)
 // shrinks width and iterations and raises the learning rate so that the kernel time η·Θ(x, x)·T — how far the
-// linear dynamics e^{−ηΘt} run — stays the paper's 1e-5 × 14 × 50000 = 7 (Θ(x, x) = 14 at width 1024, 5 at 256,
-// 8 at 512 for ‖γ‖ = 1). The theory always uses the width and learning rate that were trained.
+// linear dynamics e^{−ηΘt} run — stays the paper's 1e-5 × 14 × 50000 = 7 (Θ(x, x) = 14 at width 1024 and 5 at
+// 256 for ‖γ‖ = 1). The theory always uses the width and learning rate that were trained.
 public sealed record NtkConvergenceConfig
 {
     public string[] Mappings { get; init; } = ["none", "p=0", "p=0.5", "p=1", "p=1.5", "p=2", "p=inf"];

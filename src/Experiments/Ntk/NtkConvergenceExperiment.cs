@@ -33,17 +33,18 @@ public sealed class NtkConvergenceExperiment : Experiment<NtkConvergenceConfig>
 
     public override int DefaultSeeds(Scale scale) => scale switch
     {
-        Scale.Smoke => 2,
-        Scale.Standard => 3,
-        _ => 1, // the paper's single target (PRNGKey(0))
+        Scale.Paper => 1, // the paper's single target (PRNGKey(0))
+        _ => 2,           // each seed draws its own target and initialisations; claims average over seeds
     };
 
-    // Kernel time η·Θ(x, x)·T = 7 at every scale (see the config). Costs measured with --threads 1 on a loaded 2-core machine.
+    // Kernel time η·Θ(x, x)·T = 7 at every scale (see the config): the same dynamics in fewer, larger steps, with
+    // η·λ_max ≤ 0.14 (mapped inputs ≤ 0.065) so that gradient descent stays close to gradient flow. Checked: width 512
+    // with T = 2000 and with T = 5000 gave the same MSE curves to 3 digits. Costs: CPU seconds per run with --threads 1.
     public override NtkConvergenceConfig Defaults(Scale scale) => scale switch
     {
-        Scale.Smoke => new() { Width = 256, Iterations = 2_000, LearningRate = 7e-4 },        // 7e-4 × 5 × 2000 = 7; ~1.5 s per run
-        Scale.Standard => new() { Width = 512, Iterations = 5_000, LearningRate = 1.75e-4 },  // 1.75e-4 × 8 × 5000 = 7; ~15 s per run
-        _ => new(),                                                                           // 1e-5 × 14 × 50000 = 7
+        Scale.Smoke => new() { Width = 256, Iterations = 2_000, LearningRate = 7e-4 },      // 7e-4 × 5 × 2000 = 7; ~1.5 s per run
+        Scale.Standard => new() { Width = 1024, Iterations = 2_000, LearningRate = 2.5e-4 }, // the paper's width; 2.5e-4 × 14 × 2000 = 7; ~17 s per run
+        _ => new(),                                                                         // 1e-5 × 14 × 50000 = 7; ~7 min per run
     };
 
     protected override IEnumerable<string> Validate(NtkConvergenceConfig c)
