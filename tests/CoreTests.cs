@@ -175,39 +175,3 @@ public sealed class ConfigTests
         Assert.Throws<ConfigException>(() => ConfigOverrides.Apply(new Sample(), new Dictionary<string, string> { ["Flag"] = "yes" }, "t"));
     }
 }
-
-public sealed class MappingAndKernelTests
-{
-    [Fact]
-    public void Standard_ntk_of_a_4_layer_1024_wide_net_on_unit_norm_inputs_is_14_on_the_diagonal()
-    {
-        // PAPERS.md: for every p, Θ(x, x) = 14.0 with the NT 0.2.2 standard parameterization (width 1024, d = 32).
-        foreach (var p in new[] { 0.0, 1.0, double.PositiveInfinity })
-        {
-            var mapping = InputMapping.PowerLaw1D(16, p);
-            var x = mapping.Encode([0.0, 0.25]);
-            var k = Ntk.Kernel(new NtkSpec(4, 1024), x, x, mapping.OutputDim);
-            Check.Close(14.0, k[0, 0], 1e-9, $"Θ(x, x) at p = {p}");
-            Check.Close(14.0, k[1, 1], 1e-9, $"Θ(x′, x′) at p = {p}");
-            Assert.True(k[0, 1] < 14.0);
-        }
-    }
-
-    [Fact]
-    public void Mappings_have_the_reference_shapes_and_norms()
-    {
-        var pe = InputMapping.PositionalEncoding(2, 6);
-        Assert.Equal(512, pe.OutputDim);
-        Check.Close(0, pe.B[0, 0], 0, "lowest posenc frequency (2^0 − 1)");
-        Check.Close(63, pe.B[127, 0], 1e-9, "highest posenc frequency (2^6 − 1)");
-        var g = InputMapping.Gaussian(2, 256, 10, new Rng(1));
-        Assert.Equal(512, g.OutputDim);
-        var encoded = InputMapping.PowerLaw1D(16, 1).Encode([0.3]);
-        Check.Close(1, Math.Sqrt(encoded.Sum(v => v * v)), 1e-12, "‖γ(x)‖ with ‖a‖ normalisation");
-        using var t = InputMapping.Basic(2).Encode(torch.tensor(new float[] { 0.25f, 0.5f }, [1, 2]));
-        var v = t.data<float>().ToArray();
-        Assert.Equal(4, v.Length);
-        Check.Close(1, v[0], 1e-6, "sin(2π·0.25)");
-        Check.Close(-1, v[3], 1e-6, "cos(2π·0.5)");
-    }
-}

@@ -1,3 +1,4 @@
+using FourierRepro.Analysis.Ntk;
 using FourierRepro.Analysis.SpectralBias;
 
 namespace FourierRepro.Analysis;
@@ -8,5 +9,7 @@ public static class AnalysisCatalog
     public static IReadOnlyList<IAnalysisModule> All { get; } =
     [
         new SpectralBiasAnalysis(),
+        new NtkKernelsAnalysis(),
+        new NtkConvergenceAnalysis(),
     ];
 }

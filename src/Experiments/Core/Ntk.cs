@@ -27,34 +27,47 @@ public static class Ntk
         if (x2.shape[1] != d) throw new ArgumentException($"inputs of dimension {d} and {x2.shape[1]}");
         double w2 = spec.WStd * spec.WStd, b2 = spec.BStd * spec.BStd;
 
+        // In-place element-wise passes over [N1, N2] (a 4096² kernel is 134 MB per temporary).
         var nngp = torch.matmul(x1, x2.t()).div_(d);                 // u·u′/d
         var cov1 = x1.square().sum(1, keepdim: true).div_(d);        // |u|²/d, [N1, 1]
         var cov2 = x2.square().sum(1, keepdim: true).t().div_(d);    // |u′|²/d, [1, N2]
-        Tensor ntk = torch.zeros_like(nngp);
+        var ntk = torch.zeros_like(nngp);
 
         for (int layer = 0; layer < spec.Depth; layer++)
         {
             long nIn = layer == 0 ? d : spec.Width;
             if (spec.Parameterization == NtkParameterization.Standard)
             {
-                ntk = nngp * nIn + 1 + ntk * w2;                      // weight gradients, bias gradient, propagated
-                nngp = nngp * w2 + b2;
+                ntk.mul_(w2).add_(nngp, nIn).add_(1);                 // weight gradients, bias gradient ("+1"), propagated
+                nngp.mul_(w2).add_(b2);
             }
             else
             {
-                nngp = nngp * w2 + b2;
-                ntk = nngp + ntk * w2;
+                nngp.mul_(w2).add_(b2);
+                ntk.mul_(w2).add_(nngp);
             }
             cov1 = cov1 * w2 + b2;
             cov2 = cov2 * w2 + b2;
             if (layer == spec.Depth - 1) break;
 
-            // ReLU (arc-cosine kernel of degree 1): θ = arccos(nngp / √(cov1 cov2)).
-            var norms = torch.sqrt(cov1 * cov2);
-            var theta = torch.arccos(torch.clamp(nngp / norms, -1.0, 1.0));
-            var dot = (Math.PI - theta).div_(2 * Math.PI);           // Σ̇ = (π − θ)/(2π)
-            nngp = norms * (torch.sin(theta) + (Math.PI - theta) * torch.cos(theta)) / (2 * Math.PI);
-            ntk = ntk * dot;
+            // ReLU (arc-cosine kernel of degree 1), c = cos θ = nngp / √(cov1 cov2):
+            //   Σ̇ = (π − θ)/(2π),  nngp ← √(cov1 cov2)(sin θ + (π − θ) cos θ)/(2π),  ntk ← ntk·Σ̇,  cov ← cov/2.
+            // A zero-variance input (u = 0 with b_std = 0: the 1D "no mapping" input x − 0.5 at x = 0.5) has a
+            // pre-activation that is exactly 0, so relu(z) = relu′(z) = 0 (JAX and torch take relu′(0) = 0):
+            // Σ̇ = 0 and the ReLU covariance 0 there. NT 0.2.2 divides 0 by 0 and returns NaN for such a row.
+            var norms = (cov1 * cov2).sqrt_();                             // [N1, N2]; √(q·q) = q exactly, so c = 1 on a diagonal
+            bool anyDegenerate = cov1.eq(0).any().item<bool>() || cov2.eq(0).any().item<bool>();
+            var degenerate = anyDegenerate ? norms.eq(0) : null;
+            var cosine = nngp.div_(anyDegenerate ? norms.masked_fill(degenerate!, 1.0) : norms).clamp_(-1.0, 1.0);
+            var sine = cosine.square().neg_().add_(1).clamp_min_(0).sqrt_();   // sin θ = √(1 − c²)
+            var piMinusTheta = torch.arccos(cosine).neg_().add_(Math.PI);
+            ntk.mul_(piMinusTheta).div_(2 * Math.PI);
+            nngp = piMinusTheta.mul_(cosine).add_(sine).mul_(norms).div_(2 * Math.PI);
+            if (anyDegenerate)
+            {
+                ntk.masked_fill_(degenerate!, 0.0);
+                nngp.masked_fill_(degenerate!, 0.0);
+            }
             cov1 = cov1 / 2;
             cov2 = cov2 / 2;
         }

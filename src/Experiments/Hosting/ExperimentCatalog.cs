@@ -1,3 +1,4 @@
+using FourierRepro.Experiments.Ntk;
 using FourierRepro.Experiments.SpectralBias;
 
 namespace FourierRepro.Experiments.Hosting;
@@ -8,6 +9,8 @@ public static class ExperimentCatalog
     public static IReadOnlyList<IExperiment> All { get; } =
     [
         new SpectralBiasExperiment(),
+        new NtkKernelsExperiment(),
+        new NtkConvergenceExperiment(),
     ];
 
     public static IExperiment? Find(string name) =>
