@@ -1,4 +1,7 @@
+using FourierRepro.Analysis.Manifold;
+using FourierRepro.Analysis.Perturbation;
 using FourierRepro.Analysis.SpectralBias;
+using FourierRepro.Analysis.SpectrumDecay;
 
 namespace FourierRepro.Analysis;
 
@@ -8,5 +11,8 @@ public static class AnalysisCatalog
     public static IReadOnlyList<IAnalysisModule> All { get; } =
     [
         new SpectralBiasAnalysis(),
+        new PerturbationAnalysis(),
+        new ReluSpectrumDecayAnalysis(),
+        new ManifoldAnalysis(),
     ];
 }

@@ -1,3 +1,6 @@
+using FourierRepro.Experiments.Manifold;
+using FourierRepro.Experiments.Perturbation;
+using FourierRepro.Experiments.SpectrumDecay;
 using FourierRepro.Experiments.SpectralBias;
 
 namespace FourierRepro.Experiments.Hosting;
@@ -8,6 +11,9 @@ public static class ExperimentCatalog
     public static IReadOnlyList<IExperiment> All { get; } =
     [
         new SpectralBiasExperiment(),
+        new PerturbationRobustnessExperiment(),
+        new ReluSpectrumDecayExperiment(),
+        new ManifoldSpectralBiasExperiment(),
     ];
 
     public static IExperiment? Find(string name) =>
