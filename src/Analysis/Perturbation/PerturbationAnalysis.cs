@@ -78,7 +78,9 @@ public sealed class PerturbationAnalysis : IAnalysisModule
             line.LegendText = $"k = {frequencies[i]:G4} (fit {fit:F2})";
         }
         lines.Add.HorizontalLine(1, 1, Colors.Gray, LinePattern.Dotted);
-        lines.Axes.SetLimitsY(0, 1.5);
+        double top = 0;
+        foreach (var v in mean) top = Math.Max(top, v);
+        lines.Axes.SetLimitsY(0, Math.Clamp(top + 0.05, 1.1, 1.5));
         lines.ShowLegend(Alignment.LowerLeft);
         lines.Legend.FontSize = 10;
 
