@@ -31,10 +31,11 @@ public sealed class ManifoldSpectralBiasExperiment : Experiment<ManifoldSpectral
     public override ManifoldSpectralBiasConfig Defaults(Scale scale) => scale switch
     {
         // Figures only (MAN-1 and MAN-2 need standard): width 128 costs ~1/3 of a 256-wide step on the 1000 points;
-        // 5 runs × 500 steps ≈ 20 s on 2 cores. The high frequencies already show up first for L = 10 and 16.
+        // 5 runs × 500 steps, 22 s measured with 1 thread on a busy machine. The high frequencies already show up first for L = 10 and 16.
         Scale.Smoke => new() { Width = 128, Iterations = 500, RecordEvery = 25 },
-        // The paper's network, 1500 of its 10000 steps: 10 runs × 1500 steps ≈ 5 min on 2 cores. The upper-half amplitude
-        // has separated L = 0 (0.01) from L = 4 (0.04) from L = 10, 16 (0.23-0.25) by then; the classifier reaches ≈ 0.87.
+        // The paper's network, 1500 of its 10000 steps: 10 runs × 1500 steps, 7 min measured with 1 thread on a busy machine
+        // (≈ 40 s a run). By then the upper-half amplitude has separated L = 0 (0.012) from L = 4 (0.03) from L = 10 and 16
+        // (0.16-0.32), and the classifier reaches 0.82-0.87.
         Scale.Standard => new() { Iterations = 1_500, RecordEvery = 50 },
         _ => new(),
     };

@@ -30,9 +30,10 @@ public sealed class PerturbationRobustnessExperiment : Experiment<PerturbationRo
     {
         // 30× shorter than the paper, so Adam steps at 1e-3 instead of 3e-4: at 3e-4, 1500 steps fit only 2-3 of the ten frequencies
         // (2|f(k)|/A >= 0.5), too few pairs to rank (PR-1 measured 0.5 from 4 pairs); at 1e-3, 2000 steps fit 4-5.
-        // ≈ 10 s of training per run on 2 cores, plus ≈ 1 s for the sweep (21 δ × 16 directions).
+        // 10-11 s a run measured with 1 thread on a busy machine, the sweep (21 δ × 16 directions) ≈ 1 s of it.
         Scale.Smoke => new() { LearningRate = 1e-3, Iterations = 2_000, RecordEvery = 100, PerturbationSteps = 21, Directions = 16, DirectionBatch = 16 },
-        // The paper's learning rate, 6× shorter: ≈ 50 s of training per run, plus ≈ 5 s for the sweep (51 δ × 50 directions).
+        // The paper's learning rate, 6× shorter; 85-130 s a run measured with 1 thread on a busy machine, the sweep (51 δ × 50 directions) ≈ 10 s of it.
+        // 5-8 of the ten frequencies are fitted by then.
         Scale.Standard => new() { Iterations = 10_000, PerturbationSteps = 51, Directions = 50 },
         _ => new(),
     };
