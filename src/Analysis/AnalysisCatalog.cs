@@ -1,5 +1,8 @@
+using FourierRepro.Analysis.Manifold;
 using FourierRepro.Analysis.Ntk;
+using FourierRepro.Analysis.Perturbation;
 using FourierRepro.Analysis.SpectralBias;
+using FourierRepro.Analysis.SpectrumDecay;
 
 namespace FourierRepro.Analysis;
 
@@ -9,6 +12,9 @@ public static class AnalysisCatalog
     public static IReadOnlyList<IAnalysisModule> All { get; } =
     [
         new SpectralBiasAnalysis(),
+        new PerturbationAnalysis(),
+        new ReluSpectrumDecayAnalysis(),
+        new ManifoldAnalysis(),
         new NtkKernelsAnalysis(),
         new NtkConvergenceAnalysis(),
     ];

@@ -1,3 +1,4 @@
+using FourierRepro.Storage;
 using FourierRepro.Analysis.Plotting;
 using ScottPlot;
 
@@ -97,6 +98,75 @@ public sealed class SpectralBiasAnalysis : IAnalysisModule
         yield return new FigureResult("fig1-spectral-norms", "Spectral norms of the layer weights", "Rahaman et al. Fig. 1(c, d)",
             "Largest singular value of each layer's weight matrix over training, mean and ±1 std over runs. " +
             "(The reference code's power iteration computes 256·|λ_dom| for square layers; this is the true σ_max.)", png, svg, runIds);
+
+        if (data.TryGetValue("equal", out var equalRuns) && equalRuns.Count > 0)
+            yield return LearnedFunctionFigure(context, equalRuns.MinBy(r => r.RunId)!);
+    }
+
+    // Fig. 2: the network's output over z at a few iterations, overlaid on the target, with that iteration's
+    // normalized spectrum below. The iterations are where the run's count of fitted frequencies first reaches a
+    // third, two thirds and all of its final count, plus the last one, so the panels show k arriving in order.
+    static FigureResult LearnedFunctionFigure(AnalysisContext context, SpectralBiasRun run)
+    {
+        var prediction = context.Db.RequireArray(run.RunId, "prediction");
+        var target = context.Db.RequireArray(run.RunId, "target").Data;
+        var frames = LearnedFunctionFrames(run, LearnedThreshold);
+        var z = Enumerable.Range(0, target.Length).Select(i => (double)i / target.Length).ToArray();
+        var functions = new List<Plot>();
+        var spectra = new List<Plot>();
+        foreach (var f in frames)
+        {
+            var fitted = Enumerable.Range(0, run.Frequencies.Length).Where(i => run.Normalized[f, i] >= LearnedThreshold).Select(i => run.Frequencies[i]).ToList();
+            var plot = Plots.NewPlot($"iteration {run.Steps[f]:F0}", "z", "f(z)");
+            var t = plot.Add.ScatterLine(z, target, Colors.Gray.WithAlpha(0.8));
+            t.LineWidth = 1.5f;
+            t.LegendText = "target";
+            var p = plot.Add.ScatterLine(z, prediction.Row(f), Plots.Palette[0]);
+            p.LineWidth = 2;
+            p.LegendText = "network";
+            plot.Axes.SetLimitsY(target.Min() - 0.5, target.Max() + 2.5);
+            plot.ShowLegend(Alignment.UpperRight);
+            functions.Add(plot);
+
+            var bars = Plots.NewPlot(fitted.Count == 0 ? "no k at half amplitude yet" : $"at ≥ {LearnedThreshold} amplitude: k = {string.Join(", ", fitted)}",
+                "Frequency k [cycles per unit interval]", "2|f(k)| / A");
+            var values = Enumerable.Range(0, run.Frequencies.Length).Select(i => run.Normalized[f, i]).ToArray();
+            var barPlot = bars.Add.Bars(run.Frequencies, values);
+            foreach (var bar in barPlot.Bars)
+            {
+                bar.Size = 3.5;
+                bar.FillColor = bar.Value >= LearnedThreshold ? Plots.Palette[0] : Plots.Palette[0].WithAlpha(0.35);
+                bar.LineWidth = 0;
+            }
+            bars.Add.HorizontalLine(LearnedThreshold, 1, Colors.Gray, LinePattern.Dashed);
+            bars.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(run.Frequencies, run.Frequencies.Select(k => k.ToString("G4")).ToArray());
+            bars.Axes.SetLimits(run.Frequencies[0] - 4, run.Frequencies[^1] + 4, 0, Math.Max(1.2, values.Max() + 0.05));
+            spectra.Add(bars);
+        }
+        var (png, svg) = FigureWriter.Save(Path.Combine(context.OutDir, "fig2-learned-function"), [.. functions, .. spectra], columns: frames.Count);
+        return new FigureResult("fig2-learned-function", "The learned function during training", "Rahaman et al. Fig. 2",
+            $"Equal amplitudes, one run (run {run.RunId}): top, the network's output on the 200 training points at the iterations where the number of target " +
+            $"frequencies at half amplitude or more (2|f(k)|/A >= {LearnedThreshold}) first reaches a third, two thirds and all of its final count, and at the " +
+            "last iteration; bottom, that iteration's normalized spectrum. The paper shows the network first following the slow envelope of the target " +
+            "and adding the faster oscillations later.", png, svg, [run.RunId]);
+    }
+
+    // Frame indices for Fig. 2 (see LearnedFunctionFigure), in order, at most four, at least two when the run has two frames.
+    public static List<int> LearnedFunctionFrames(SpectralBiasRun run, double threshold)
+    {
+        int frames = run.Steps.Length;
+        var counts = Enumerable.Range(0, frames).Select(f => Enumerable.Range(0, run.Frequencies.Length).Count(i => run.Normalized[f, i] >= threshold)).ToArray();
+        int final = counts.Max();
+        var chosen = new SortedSet<int> { frames - 1 };
+        foreach (var share in new[] { 1 / 3.0, 2 / 3.0, 1.0 })
+        {
+            int needed = Math.Max(1, (int)Math.Ceiling(share * final - 1e-9));
+            int f = Array.FindIndex(counts, c => c >= needed);
+            if (final > 0 && f >= 0) chosen.Add(f);
+        }
+        // Too few distinct iterations (few frequencies fitted): add earlier ones, halving towards the start.
+        while (chosen.Count < Math.Min(4, frames) && chosen.Min > 0) chosen.Add(chosen.Min / 2);
+        return chosen.Take(4).ToList();
     }
 
     static Plot SpectralNormPanel(string amplitudeCase, List<SpectralBiasRun> runs)

@@ -84,6 +84,28 @@ public sealed class Mlp : IDisposable
         }
     }
 
+    // A network with the given parameter values (copied, so the new network shares nothing with its sources):
+    // weightValues[l] is [K, in, out] and biasValues[l] [K, 1, out], stacked as in the other constructor.
+    // Used for perturbed copies of a trained network, evaluated as one K-member ensemble.
+    public Mlp(MlpShape shape, IReadOnlyList<Tensor> weightValues, IReadOnlyList<Tensor> biasValues, OutputActivation activation = OutputActivation.Linear)
+    {
+        Shape = shape;
+        Activation = activation;
+        var sizes = shape.LayerSizes();
+        if (weightValues.Count != shape.Depth || biasValues.Count != shape.Depth)
+            throw new ArgumentException($"{shape} has {shape.Depth} layers; got {weightValues.Count} weight and {biasValues.Count} bias tensors");
+        Members = (int)weightValues[0].shape[0];
+        for (int l = 0; l < shape.Depth; l++)
+        {
+            long[] w = [Members, sizes[l], sizes[l + 1]], b = [Members, 1, sizes[l + 1]];
+            if (!weightValues[l].shape.SequenceEqual(w) || !biasValues[l].shape.SequenceEqual(b))
+                throw new ArgumentException($"layer {l + 1}: expected weights [{string.Join(",", w)}] and biases [{string.Join(",", b)}], " +
+                                            $"got [{string.Join(",", weightValues[l].shape)}] and [{string.Join(",", biasValues[l].shape)}]");
+            weights.Add(new Parameter(weightValues[l].detach().to(ScalarType.Float32).clone()));
+            biases.Add(new Parameter(biasValues[l].detach().to(ScalarType.Float32).clone()));
+        }
+    }
+
     // Values in [fan_in, fan_out] order (the transpose of PyTorch's storage); the distributions are what matter.
     static (float[] W, float[] B) InitLayer(MlpInit init, int fanIn, int fanOut, Rng rng)
     {

@@ -1,4 +1,7 @@
+using FourierRepro.Experiments.Manifold;
 using FourierRepro.Experiments.Ntk;
+using FourierRepro.Experiments.Perturbation;
+using FourierRepro.Experiments.SpectrumDecay;
 using FourierRepro.Experiments.SpectralBias;
 
 namespace FourierRepro.Experiments.Hosting;
@@ -9,6 +12,9 @@ public static class ExperimentCatalog
     public static IReadOnlyList<IExperiment> All { get; } =
     [
         new SpectralBiasExperiment(),
+        new PerturbationRobustnessExperiment(),
+        new ReluSpectrumDecayExperiment(),
+        new ManifoldSpectralBiasExperiment(),
         new NtkKernelsExperiment(),
         new NtkConvergenceExperiment(),
     ];

@@ -1,0 +1,79 @@
+using FourierRepro.Storage;
+
+namespace FourierRepro.Analysis.Manifold;
+
+// One regression run of `manifold-spectral-bias`: one seed on one flower curve with L petals.
+public sealed record ManifoldRun(
+    long RunId,
+    int Seed,
+    int Petals,
+    double[] Steps,          // recorded iterations
+    double[] Frequencies,    // k_i in cycles per revolution
+    NdArray Normalized,      // [frames, K]: 2|f̃(k_i)|/A_i along the curve
+    double[] CurveXy)        // [N, 2] row-major
+{
+    // The frequencies in the upper half of the list (k = 120 ... 200 for the paper's ten).
+    public int[] UpperHalf => Enumerable.Range(Frequencies.Length / 2, Frequencies.Length - Frequencies.Length / 2).ToArray();
+
+    // Mean over the upper-half frequencies of 2|f̃(k)|/A clipped to [0, 1], at frame f.
+    public double UpperAmplitude(int frame) => UpperHalf.Average(i => Math.Clamp(Normalized[frame, i], 0, 1));
+
+    // The same, averaged over every recorded iteration: high when the high frequencies arrive early.
+    public double UpperAmplitudeOverTraining() => Enumerable.Range(0, Steps.Length).Average(UpperAmplitude);
+}
+
+// The classification run: the logit of the trained network over the plane, and the labelled curve.
+public sealed record ManifoldClassification(
+    long RunId,
+    int Petals,
+    double[] Frequencies,
+    double[] CurveXy,
+    double[] Labels,
+    NdArray DecisionLogits,  // [grid y, grid x] over [−Extent, Extent]²
+    double Extent,
+    long[] AccuracySteps,
+    double[] Accuracy);
+
+public static class ManifoldData
+{
+    public const string Experiment = "manifold-spectral-bias";
+
+    static IEnumerable<RunRecord> Chosen(AnalysisContext context, string task) =>
+        context.CompletedRuns(Experiment)
+            .Where(r => r.Config().GetProperty("Tasks")[0].GetString() == task)
+            .GroupBy(r => r.Config().GetProperty("Petals")[0].GetInt32())
+            // per L, the configuration with the most runs (then the newest), as the other families do
+            .SelectMany(g => g.GroupBy(r => r.ConfigHash).OrderByDescending(h => h.Count()).ThenByDescending(h => h.Max(r => r.Id)).First());
+
+    public static List<ManifoldRun> LoadRegression(AnalysisContext context) =>
+        Chosen(context, "regression").Select(r => new ManifoldRun(r.Id, r.Seed, r.Config().GetProperty("Petals")[0].GetInt32(),
+            context.Db.RequireArray(r.Id, "record_steps").Data,
+            context.Db.RequireArray(r.Id, "frequencies").Data,
+            context.Db.RequireArray(r.Id, "normalized_amplitude"),
+            context.Db.RequireArray(r.Id, "curve_xy").Data)).OrderBy(r => r.Petals).ThenBy(r => r.Seed).ToList();
+
+    public static List<ManifoldClassification> LoadClassification(AnalysisContext context) =>
+        Chosen(context, "classification").Select(r =>
+        {
+            var (steps, accuracy) = context.Db.MetricSeries(r.Id, "accuracy");
+            return new ManifoldClassification(r.Id, r.Config().GetProperty("Petals")[0].GetInt32(),
+                context.Db.RequireArray(r.Id, "frequencies").Data,
+                context.Db.RequireArray(r.Id, "curve_xy").Data,
+                context.Db.RequireArray(r.Id, "target").Data,
+                context.Db.RequireArray(r.Id, "decision_logits"),
+                context.Db.RequireArray(r.Id, "decision_extent").Data[0],
+                steps, accuracy);
+        }).OrderBy(c => c.RunId).ToList();
+
+    // Mean over runs of the normalized amplitude: [frames, K].
+    public static double[,] MeanNormalized(IReadOnlyList<ManifoldRun> runs)
+    {
+        int frames = runs.Min(r => r.Normalized.Rows), k = runs[0].Frequencies.Length;
+        var mean = new double[frames, k];
+        foreach (var r in runs)
+            for (int f = 0; f < frames; f++)
+                for (int i = 0; i < k; i++)
+                    mean[f, i] += r.Normalized[f, i] / runs.Count;
+        return mean;
+    }
+}

@@ -1,0 +1,62 @@
+using FourierRepro.Storage;
+
+namespace FourierRepro.Analysis.Perturbation;
+
+// One run of `perturbation-robustness` as the figure and the claim need it.
+public sealed record PerturbationRun(
+    long RunId,
+    double[] Deltas,          // perturbation norms δ, one per row
+    double[] Frequencies,     // k_i
+    NdArray Normalized,       // [δ, K]: mean over directions of |f̃_{θ+δu}(k_i)|, over the trained network's |f̃_θ(k_i)|
+    double[] FitAmplitude,    // [K]: 2|f̃_θ(k_i)|/A_i of the trained network (1 = fitted)
+    double[] DirectionNorms)  // global L2 norm of every direction drawn (1 by construction)
+{
+    // The amplitude kept over the sweep: the mean over δ of the normalized amplitude clipped to [0, 1]
+    // (1 when the component is untouched by every δ; small when it is lost early).
+    public double Retained(int frequencyIndex)
+    {
+        double sum = 0;
+        for (int d = 0; d < Deltas.Length; d++) sum += Math.Clamp(Normalized[d, frequencyIndex], 0, 1);
+        return sum / Deltas.Length;
+    }
+
+    // The first δ at which the normalized amplitude falls below `threshold`; +∞ when it never does.
+    public double DropDelta(int frequencyIndex, double threshold)
+    {
+        for (int d = 0; d < Deltas.Length; d++)
+            if (Normalized[d, frequencyIndex] < threshold) return Deltas[d];
+        return double.PositiveInfinity;
+    }
+}
+
+public static class PerturbationData
+{
+    public const string Experiment = "perturbation-robustness";
+
+    // Completed runs at the context's scale; when several configurations were run into one database, the one with
+    // the most runs (then the newest) is used.
+    public static List<PerturbationRun> Load(AnalysisContext context)
+    {
+        var runs = context.CompletedRuns(Experiment);
+        if (runs.Count == 0) return [];
+        var chosen = runs.GroupBy(r => r.ConfigHash).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(r => r.Id)).First();
+        return chosen.Select(r => new PerturbationRun(r.Id,
+            context.Db.RequireArray(r.Id, "perturbation_norms").Data,
+            context.Db.RequireArray(r.Id, "frequencies").Data,
+            context.Db.RequireArray(r.Id, "normalized_amplitude"),
+            context.Db.RequireArray(r.Id, "fit_amplitude").Data,
+            context.Db.RequireArray(r.Id, "direction_norms").Data)).ToList();
+    }
+
+    // Mean over runs of the normalized amplitude: [δ, K] (the reference averages the five models' maps).
+    public static double[,] MeanNormalized(IReadOnlyList<PerturbationRun> runs)
+    {
+        int rows = runs.Min(r => r.Normalized.Rows), k = runs[0].Frequencies.Length;
+        var mean = new double[rows, k];
+        foreach (var r in runs)
+            for (int d = 0; d < rows; d++)
+                for (int i = 0; i < k; i++)
+                    mean[d, i] += r.Normalized[d, i] / runs.Count;
+        return mean;
+    }
+}
