@@ -1,3 +1,4 @@
+using FourierRepro.Experiments.SamplingWidth;
 using FourierRepro.Experiments.SpectralBias;
 
 namespace FourierRepro.Experiments.Hosting;
@@ -8,6 +9,7 @@ public static class ExperimentCatalog
     public static IReadOnlyList<IExperiment> All { get; } =
     [
         new SpectralBiasExperiment(),
+        new SamplingWidthExperiment(),
     ];
 
     public static IExperiment? Find(string name) =>
