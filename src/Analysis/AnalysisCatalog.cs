@@ -1,3 +1,4 @@
+using FourierRepro.Analysis.SamplingWidth;
 using FourierRepro.Analysis.SpectralBias;
 
 namespace FourierRepro.Analysis;
@@ -8,5 +9,6 @@ public static class AnalysisCatalog
     public static IReadOnlyList<IAnalysisModule> All { get; } =
     [
         new SpectralBiasAnalysis(),
+        new SamplingWidthAnalysis(),
     ];
 }
