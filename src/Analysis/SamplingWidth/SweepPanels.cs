@@ -64,6 +64,7 @@ public static class SweepPanels
         }
         ys.Add(Math.Log10(mean));
         double yMin = Math.Floor(ys.Min() * 2) / 2 - 0.25, yMax = Math.Ceiling(ys.Max() * 2) / 2 + 0.25;
+        yMax += 0.05 * (yMax - yMin); // headroom for the Underfitting / Overfitting labels
 
         var under = plot.Add.Text("Underfitting", xMin + 0.2, yMax - 0.1);
         under.LabelFontSize = 12;
