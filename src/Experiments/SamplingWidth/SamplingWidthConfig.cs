@@ -25,11 +25,4 @@ public sealed record SamplingWidthConfig
     // Sampled b are multiplied by TrainPoints/1024, so that the sweep covers the same range relative to the training
     // grid's Nyquist frequency (TrainPoints/2) when a smaller scale uses fewer points: 1 at the paper's setting.
     public double FrequencyUnit() => (double)TrainPoints / PaperTrainPoints;
-
-    public double DensePower(double alpha)
-    {
-        int i = Array.IndexOf(Alphas, alpha);
-        if (i < 0) throw new ConfigException($"sampling-width: α = {alpha} is not among Alphas");
-        return DensePowers[i];
-    }
 }

@@ -23,14 +23,15 @@ public sealed class SamplingWidthExperiment : Experiment<SamplingWidthConfig>
 
     public override int DefaultSeeds(Scale scale) => 1; // the seed draws one batch of Signals signals per α; Signals sets the replication
 
-    // Cost model: a 4x256 step on 1024 points is ~4-8 ms per network on a quiet 2-core CPU; batched members cost
-    // about the same each. Sparse networks per α = 4 distributions × 9 sweep values × Signals.
+    // Cost, measured with --threads 1 on a busy shared 2-core machine (CPU time, user + system): ~1 ms per network
+    // step at smoke (128 points, width 128), ~4.4 ms at standard (256 points, width 256); about a third of it is system
+    // time for page faults (Hosting/NativeHeap). Sparse networks per α = 4 distributions × 9 sweep values × Signals.
     public override SamplingWidthConfig Defaults(Scale scale) => scale switch
     {
-        // 3 α × 36 sparse nets + 3 dense, 128 training points, width 128, 300 steps: ~35 s on 2 cores. One signal per α:
-        // the U-shape and the distribution overlap show on single nets (the claims pool the 3 α).
+        // 3 α × (36 sparse + 1 dense) nets of 300 steps: 35 s CPU. One signal per α: the U-shape, the overlap of the
+        // distributions and the dense level all show on single networks (claims measured over seeds 1-4).
         Scale.Smoke => new() { Signals = 1, TrainPoints = 128, Width = 128, Iterations = 300, RecordEvery = 50 },
-        // 3 α × 72 sparse nets + 6 dense, 256 training points, full width, 400 steps: ~8 min on 2 cores.
+        // 3 α × (72 sparse + 2 dense) nets of 400 steps: 390 s CPU, so ~4-6 min on 2 quiet cores.
         Scale.Standard => new() { Signals = 2, TrainPoints = 256, Iterations = 400, RecordEvery = 50 },
         _ => new(),
     };
