@@ -1,6 +1,7 @@
 using FourierRepro.Analysis.Manifold;
 using FourierRepro.Analysis.Ntk;
 using FourierRepro.Analysis.Perturbation;
+using FourierRepro.Analysis.SamplingWidth;
 using FourierRepro.Analysis.SpectralBias;
 using FourierRepro.Analysis.SpectrumDecay;
 
@@ -17,5 +18,6 @@ public static class AnalysisCatalog
         new ManifoldAnalysis(),
         new NtkKernelsAnalysis(),
         new NtkConvergenceAnalysis(),
+        new SamplingWidthAnalysis(),
     ];
 }

@@ -1,8 +1,9 @@
 using FourierRepro.Experiments.Manifold;
 using FourierRepro.Experiments.Ntk;
 using FourierRepro.Experiments.Perturbation;
-using FourierRepro.Experiments.SpectrumDecay;
+using FourierRepro.Experiments.SamplingWidth;
 using FourierRepro.Experiments.SpectralBias;
+using FourierRepro.Experiments.SpectrumDecay;
 
 namespace FourierRepro.Experiments.Hosting;
 
@@ -17,6 +18,7 @@ public static class ExperimentCatalog
         new ManifoldSpectralBiasExperiment(),
         new NtkKernelsExperiment(),
         new NtkConvergenceExperiment(),
+        new SamplingWidthExperiment(),
     ];
 
     public static IExperiment? Find(string name) =>

@@ -1,0 +1,70 @@
+using FourierRepro.Storage;
+
+namespace FourierRepro.Analysis.SamplingWidth;
+
+// One trained sparse network of `sampling-width`: its distribution, sweep value, the signal it fitted (unique within
+// an α across seeds), the RMS sqrt(mean(b²)) and std of its sampled frequencies, and its final MSEs.
+public sealed record SweepNet(string Distribution, int SweepIndex, string Signal, double Rms, double Std, double TrainMse, double TestMse);
+
+// Everything of one α: the sparse networks of all its runs (seeds) and the dense baseline, one net per signal.
+public sealed record AlphaSweep(double Alpha, double DensePower, int TrainPoints, string[] Distributions, double[] SweepValues,
+    List<SweepNet> Sparse, double[] DenseTrainMse, double[] DenseTestMse, long[] RunIds)
+{
+    public IEnumerable<SweepNet> Of(string distribution) => Sparse.Where(n => n.Distribution == distribution);
+
+    // Mean over signals of log10 test MSE at each sweep value of one distribution (the curve the U-shape is read from).
+    public double[] MeanLogTest(string distribution) => Enumerable.Range(0, SweepValues.Length)
+        .Select(v => Of(distribution).Where(n => n.SweepIndex == v).Average(n => Math.Log10(n.TestMse))).ToArray();
+
+    // Mean over signals of the test MSE at each (distribution, sweep value): the best sparse configuration is its minimum.
+    public (string Distribution, int SweepIndex, double TestMse, double Rms) BestSparse() =>
+        Sparse.GroupBy(n => (n.Distribution, n.SweepIndex))
+            .Select(g => (g.Key.Distribution, g.Key.SweepIndex, g.Average(n => n.TestMse), g.Average(n => n.Rms)))
+            .MinBy(t => t.Item3);
+}
+
+public static class SamplingWidthData
+{
+    public const string Experiment = "sampling-width";
+
+    // Completed runs at the context's scale, by α (ascending). When one α was run with several configurations (e.g. a
+    // --set override into the same database), the configuration with the most runs (then the newest) is used.
+    public static List<AlphaSweep> Load(AnalysisContext context)
+    {
+        var result = new List<AlphaSweep>();
+        var runs = context.CompletedRuns(Experiment);
+        foreach (var byAlpha in runs.GroupBy(r => r.Config().GetProperty("Alphas")[0].GetDouble()).OrderBy(g => g.Key))
+        {
+            var chosen = byAlpha.GroupBy(r => r.ConfigHash).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(r => r.Id)).First().ToList();
+            result.Add(LoadAlpha(context.Db, byAlpha.Key, chosen));
+        }
+        return result;
+    }
+
+    static AlphaSweep LoadAlpha(ResultsDbContext db, double alpha, List<RunRecord> runs)
+    {
+        var config = runs[0].Config();
+        var distributions = config.GetProperty("Distributions").EnumerateArray().Select(e => e.GetString() ?? "?").ToArray();
+        var sweep = config.GetProperty("SweepValues").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        double densePower = config.GetProperty("DensePowers")[0].GetDouble();
+        int trainPoints = config.GetProperty("TrainPoints").GetInt32();
+        var sparse = new List<SweepNet>();
+        var denseTrain = new List<double>();
+        var denseTest = new List<double>();
+        foreach (var run in runs)
+        {
+            var dist = db.RequireArray(run.Id, "sparse_distribution").Data;
+            var index = db.RequireArray(run.Id, "sparse_sweep_index").Data;
+            var signal = db.RequireArray(run.Id, "sparse_signal").Data;
+            var rms = db.RequireArray(run.Id, "sparse_rms").Data;
+            var std = db.RequireArray(run.Id, "sparse_std").Data;
+            var train = db.RequireArray(run.Id, "sparse_train_mse").Data;
+            var test = db.RequireArray(run.Id, "sparse_test_mse").Data;
+            for (int k = 0; k < test.Length; k++)
+                sparse.Add(new SweepNet(distributions[(int)dist[k]], (int)index[k], $"{run.Seed}/{(int)signal[k]}", rms[k], std[k], train[k], test[k]));
+            denseTrain.AddRange(db.RequireArray(run.Id, "dense_train_mse").Data);
+            denseTest.AddRange(db.RequireArray(run.Id, "dense_test_mse").Data);
+        }
+        return new AlphaSweep(alpha, densePower, trainPoints, distributions, sweep, sparse, denseTrain.ToArray(), denseTest.ToArray(), runs.Select(r => r.Id).ToArray());
+    }
+}
