@@ -65,3 +65,10 @@ public static class Check
         Assert.True(rel <= relTolerance, $"{what}: expected {expected:G6}, actual {actual:G6}, relative error {rel:G3} > tolerance {relTolerance:G3}");
     }
 }
+
+public static class TestModule
+{
+    // Tests call torch before touching any Experiments type: apply the OpenMP wait policy first (see OpenMpPolicy).
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void Init() => FourierRepro.Experiments.Hosting.OpenMpPolicy.Apply();
+}
