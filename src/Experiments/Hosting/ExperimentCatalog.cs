@@ -1,3 +1,5 @@
+using FourierRepro.Experiments.Images;
+using FourierRepro.Experiments.Regression1D;
 using FourierRepro.Experiments.SpectralBias;
 
 namespace FourierRepro.Experiments.Hosting;
@@ -8,6 +10,9 @@ public static class ExperimentCatalog
     public static IReadOnlyList<IExperiment> All { get; } =
     [
         new SpectralBiasExperiment(),
+        new ImageRegressionExperiment(),
+        new ScaleSweepExperiment(),
+        new Regression1DExperiment(),
     ];
 
     public static IExperiment? Find(string name) =>
