@@ -1,3 +1,5 @@
+using FourierRepro.Analysis.Images;
+using FourierRepro.Analysis.Regression1D;
 using FourierRepro.Analysis.SpectralBias;
 
 namespace FourierRepro.Analysis;
@@ -8,5 +10,8 @@ public static class AnalysisCatalog
     public static IReadOnlyList<IAnalysisModule> All { get; } =
     [
         new SpectralBiasAnalysis(),
+        new ImageRegressionAnalysis(),
+        new ScaleSweepAnalysis(),
+        new Regression1DAnalysis(),
     ];
 }
