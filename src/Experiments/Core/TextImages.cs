@@ -5,10 +5,10 @@ namespace FourierRepro.Experiments.Core;
 // Stand-ins for the paper's "Text" dataset (randomly generated text images; the generator is not public): random
 // strings in random fonts, sizes, colours and positions on a plain background, rendered with SkiaSharp from font
 // files (never the machine's installed fonts), deterministically from an Rng.
-// Sizes are in pixels of the image, whatever its side, and the number of strings grows with the side: a 128-pixel
+// Sizes are in pixels of the image, whatever its side, and the number of strings grows with the area: a 128-pixel
 // image looks like a 128-pixel piece of a 512-pixel one, with strokes a few pixels wide. (Drawing a 512 layout
 // shrunk to 64 pixels would leave strokes thinner than the training grid's spacing, and no mapping could recover
-// them: measured at 64², none beat every Fourier mapping.)
+// them: measured at 64² over 2 images, no mapping 18.1 dB test PSNR, positional encoding 17.5, Gaussian 17.3.)
 public static class TextImages
 {
     const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,;:!?&-";

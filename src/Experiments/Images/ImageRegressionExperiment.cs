@@ -19,14 +19,15 @@ public sealed class ImageRegressionExperiment : Experiment<ImageRegressionConfig
 
     public override ImageRegressionConfig Defaults(Scale scale) => scale switch
     {
-        // 64² images (32² training pixels): a 4×256 step costs ~4–8 ms on 2 cores, so a 150-step run takes ~1.5 s.
-        // Fourier features are within ~0.3 dB of their 500-step test PSNR by then; no mapping is still creeping up.
+        // 64² images (32² training pixels): a step is ~1.6 GFLOP with 512 features (0.8 without), ~10–16 ms on 2 cores;
+        // 16 runs of 150 steps took 90–100 s with 1 thread on the shared (load ~10) machine. Fourier features are within
+        // ~0.3 dB of their 500-step test PSNR by then; no mapping is still creeping up (it is the bottom row anyway).
         Scale.Smoke => AtResolution(new()
         {
             Iterations = 150, RecordEvery = 25,
             NaturalImages = ["astronaut.png", "coffee.png"], TextImages = [0, 1],
         }, 64),
-        // 128² images (64² training pixels): ~25–30 ms per step, ~15 s per 500-step run, 24 runs.
+        // 128² images (64² training pixels): ~6.5 GFLOP per step with features, ~40–65 ms on 2 cores; 24 runs of 500 steps.
         Scale.Standard => AtResolution(new()
         {
             Iterations = 500, RecordEvery = 25,
@@ -38,7 +39,7 @@ public sealed class ImageRegressionExperiment : Experiment<ImageRegressionConfig
     // The paper's σ and positional-encoding frequencies are in cycles per image for 512² images. On a smaller image
     // the same kernel width in pixels (and the same top frequency relative to the training grid) needs them scaled
     // by Resolution / 512: σ ∝ Resolution, and 2^s − 1 ∝ Resolution. (Measured at 64² with the paper's σ = 10 and
-    // s = 6: train PSNR 48–53 dB, test PSNR 2–3 dB below no mapping's — pure overfitting.)
+    // s = 6 on the natural images: train PSNR 44–53 dB, test PSNR ~3 dB below no mapping's — pure overfitting.)
     public static ImageRegressionConfig AtResolution(ImageRegressionConfig c, int resolution)
     {
         double r = resolution / 512.0;

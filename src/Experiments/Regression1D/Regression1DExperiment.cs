@@ -27,9 +27,10 @@ public sealed class Regression1DExperiment : Experiment<Regression1DConfig>
     public override Regression1DConfig Defaults(Scale scale) => scale switch
     {
         // σ scales with Points (σ in cycles per unit interval; the same width in samples), posenc to the training
-        // Nyquist. Smoke: 256 points × 2 signals, ~200 × 3 ms per run; the Fourier mappings converge in ~50 steps.
+        // Nyquist. Smoke: 256 points × 2 signals, 200 steps per run (12 runs: ~50 s with 1 thread on the shared machine);
+        // the Fourier mappings converge in ~50 steps.
         Scale.Smoke => new() { Points = 256, GaussianSigmas = [1, 16, 256], PosEncScale = 7, Signals = 2, Iterations = 200, RecordEvery = 20 },
-        // 512 points × 4 signals, ~400 × 12 ms per run on 2 cores, 12 runs.
+        // 512 points × 4 signals, 400 steps per run, 12 runs.
         Scale.Standard => new() { Points = 512, GaussianSigmas = [2, 32, 512], PosEncScale = 8, Iterations = 400, RecordEvery = 20 },
         _ => new(),
     };
