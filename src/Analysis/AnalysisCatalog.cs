@@ -1,6 +1,8 @@
+using FourierRepro.Analysis.Images;
 using FourierRepro.Analysis.Manifold;
 using FourierRepro.Analysis.Ntk;
 using FourierRepro.Analysis.Perturbation;
+using FourierRepro.Analysis.Regression1D;
 using FourierRepro.Analysis.SamplingWidth;
 using FourierRepro.Analysis.SpectralBias;
 using FourierRepro.Analysis.SpectrumDecay;
@@ -19,5 +21,8 @@ public static class AnalysisCatalog
         new NtkKernelsAnalysis(),
         new NtkConvergenceAnalysis(),
         new SamplingWidthAnalysis(),
+        new ImageRegressionAnalysis(),
+        new ScaleSweepAnalysis(),
+        new Regression1DAnalysis(),
     ];
 }

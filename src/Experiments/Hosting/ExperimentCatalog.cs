@@ -1,6 +1,8 @@
+using FourierRepro.Experiments.Images;
 using FourierRepro.Experiments.Manifold;
 using FourierRepro.Experiments.Ntk;
 using FourierRepro.Experiments.Perturbation;
+using FourierRepro.Experiments.Regression1D;
 using FourierRepro.Experiments.SamplingWidth;
 using FourierRepro.Experiments.SpectralBias;
 using FourierRepro.Experiments.SpectrumDecay;
@@ -19,6 +21,9 @@ public static class ExperimentCatalog
         new NtkKernelsExperiment(),
         new NtkConvergenceExperiment(),
         new SamplingWidthExperiment(),
+        new ImageRegressionExperiment(),
+        new ScaleSweepExperiment(),
+        new Regression1DExperiment(),
     ];
 
     public static IExperiment? Find(string name) =>

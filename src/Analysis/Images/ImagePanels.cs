@@ -1,0 +1,32 @@
+using FourierRepro.Analysis.Plotting;
+using ScottPlot;
+using SkiaSharp;
+
+namespace FourierRepro.Analysis.Images;
+
+public static class ImagePanels
+{
+    // A panel showing an RGB image ([size, size, 3] in [0, 1], row 0 at the top), pixels drawn as squares
+    // (no smoothing: a 64-pixel image should look like 64 pixels), with a title and no axes.
+    public static Plot Image(string title, int size, double[] rgb)
+    {
+        var plot = Plots.NewPlot(title, "", "");
+        using var bitmap = new SKBitmap(size, size, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        for (int r = 0; r < size; r++)
+            for (int c = 0; c < size; c++)
+            {
+                int i = (r * size + c) * 3;
+                bitmap.SetPixel(c, r, new SKColor(Byte(rgb[i]), Byte(rgb[i + 1]), Byte(rgb[i + 2])));
+            }
+        var image = plot.Add.ImageRect(new ScottPlot.Image(bitmap), new CoordinateRect(0, size, 0, size));
+        image.AntiAlias = false;
+        plot.Layout.Frameless();
+        plot.HideGrid();
+        plot.Axes.SquareUnits();
+        plot.Axes.SetLimits(0, size, 0, size);
+        plot.Axes.Title.IsVisible = true;
+        return plot;
+    }
+
+    static byte Byte(double v) => (byte)Math.Round(255 * Math.Clamp(v, 0, 1));
+}

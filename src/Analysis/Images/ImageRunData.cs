@@ -1,0 +1,38 @@
+using FourierRepro.Storage;
+
+namespace FourierRepro.Analysis.Images;
+
+// One image-fitting run (image-regression or scale-sweep) as the figures and claims need it: final PSNRs and the
+// PSNR curves. Images are read separately (they are large).
+public sealed record ImageRun(
+    long RunId, int Seed, string Dataset, string Mapping, string Image, double Log2Sigma,
+    long[] Steps, double[] Train, double[] Test, double[] Full)
+{
+    public double FinalTrain => Train[^1];
+    public double FinalTest => Test[^1];
+    public double FinalFull => Full[^1];
+}
+
+public static class ImageRunData
+{
+    public const string TrainPsnr = "psnr_train", TestPsnr = "psnr_test", FullPsnr = "psnr_full";
+
+    public static ImageRun Load(ResultsDbContext db, RunRecord run, string dataset, string mapping, string image, double log2Sigma = double.NaN)
+    {
+        var (steps, train) = db.MetricSeries(run.Id, TrainPsnr);
+        var test = db.MetricSeries(run.Id, TestPsnr).Values;
+        var full = db.MetricSeries(run.Id, FullPsnr).Values;
+        if (steps.Length == 0 || test.Length != steps.Length || full.Length != steps.Length)
+            throw new InvalidDataException($"run {run.Id}: PSNR series missing or of different lengths");
+        return new ImageRun(run.Id, run.Seed, dataset, mapping, image, log2Sigma, steps, train, test, full);
+    }
+
+    // An RGB array [size, size, 3] of a run ("target" or "prediction") as (size, values in [0, 1]).
+    public static (int Size, double[] Rgb) ReadImage(ResultsDbContext db, long runId, string name)
+    {
+        var a = db.RequireArray(runId, name);
+        if (a.Shape.Length != 3 || a.Shape[0] != a.Shape[1] || a.Shape[2] != 3)
+            throw new InvalidDataException($"run {runId}: array '{name}' has shape [{string.Join(", ", a.Shape)}], not [size, size, 3]");
+        return ((int)a.Shape[0], a.Data);
+    }
+}

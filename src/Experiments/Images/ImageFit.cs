@@ -1,0 +1,81 @@
+using FourierRepro.Experiments.Core;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FourierRepro.Experiments.Images;
+
+public sealed record ImageFitSettings(int Depth, int Width, int Iterations, double LearningRate, int RecordEvery);
+
+public sealed record ImageFitResult(double TrainPsnr, double TestPsnr, double FullPsnr);
+
+// One coordinate MLP fitted to one image (Tancik et al. 2D notebook): the mapped coordinates of the even/even
+// pixels in, RGB out through a sigmoid, full-batch Adam on the mean squared error. Records, every RecordEvery
+// iterations and at the end, the PSNR (−10 log10 MSE, peak 1) on the training pixels, on the odd/odd test pixels
+// (the paper's Table 1) and on the full image; and the final predicted image.
+public static class ImageFit
+{
+    public const string TrainPsnr = "psnr_train", TestPsnr = "psnr_test", FullPsnr = "psnr_full";
+    const int Chunk = 65_536; // pixels per evaluation (and encoding) batch: bounds the memory of a 512² image's features
+
+    public static IEnumerable<MetricInfo> MetricInfos(string imageSize) =>
+    [
+        new(TrainPsnr, MetricGoal.Maximize, "dB", $"PSNR on the training pixels (even rows and columns of the {imageSize} image), before the update of that iteration"),
+        new(TestPsnr, MetricGoal.Maximize, "dB", "PSNR on the held-out odd/odd pixels (a quarter of the image), as in the paper's Table 1"),
+        new(FullPsnr, MetricGoal.Maximize, "dB", "PSNR on every pixel of the image (training pixels included), as the project page's sweep video reports"),
+    ];
+
+    public static ImageFitResult Run(SquareImage image, InputMapping mapping, ImageFitSettings s, Rng initRng, RunContext context, IRunRecorder recorder)
+    {
+        if (image.Size % 2 != 0) throw new ArgumentException($"image {image.Name}: size {image.Size} is odd; the train/test split needs an even size");
+        int size = image.Size, pixels = size * size;
+        using var scope = torch.NewDisposeScope();
+        var device = context.Device;
+        var features = Encode(mapping, torch.tensor(PixelGrid.Coordinates(size), [pixels, 2L])).to(device); // once per run
+        var target = torch.tensor(image.Rgb, [pixels, 3L]).to(device);
+        var trainIdx = torch.tensor(PixelGrid.Train(size)).to(device);
+        var testIdx = torch.tensor(PixelGrid.Test(size)).to(device);
+        var trainX = features.index_select(0, trainIdx);
+        var trainY = target.index_select(0, trainIdx);
+        var testY = target.index_select(0, testIdx);
+
+        using var model = new Mlp(new MlpShape(mapping.OutputDim, s.Width, s.Depth, 3), MlpInit.StaxGlorot, [initRng], device, OutputActivation.Sigmoid);
+        ImageFitResult result = new(double.NaN, double.NaN, double.NaN);
+        Trainer.Train(model, trainX, trainY, new TrainSettings(s.Iterations, s.LearningRate, s.RecordEvery), frame =>
+        {
+            using var inner = torch.NewDisposeScope();
+            var full = Predict(model, features);
+            result = new ImageFitResult(Psnr(frame.MemberLoss[0]), Psnr(Mse(full.index_select(0, testIdx), testY)), Psnr(Mse(full, target)));
+            recorder.Metric(TrainPsnr, frame.Iteration, result.TrainPsnr);
+            recorder.Metric(TestPsnr, frame.Iteration, result.TestPsnr);
+            recorder.Metric(FullPsnr, frame.Iteration, result.FullPsnr);
+            if (frame.Iteration == s.Iterations)
+                recorder.Array("prediction", frame.Iteration, [size, size, 3], full.cpu().data<float>().ToArray());
+        }, context.Cancellation, i => context.Progress.Report(i, s.Iterations));
+        return result;
+    }
+
+    public static double Psnr(double mse) => -10 * Math.Log10(mse);
+
+    static double Mse(Tensor a, Tensor b) => (a.to(ScalarType.Float64) - b.to(ScalarType.Float64)).square().mean().item<double>();
+
+    // γ(v) for every pixel, encoded in chunks (the float64 phases of 512² pixels × 256 frequencies would be 0.5 GB at once).
+    static Tensor Encode(InputMapping mapping, Tensor coordinates)
+    {
+        using var scope = torch.NewDisposeScope();
+        var parts = new List<Tensor>();
+        for (long start = 0; start < coordinates.shape[0]; start += Chunk)
+            parts.Add(mapping.Encode(coordinates.narrow(0, start, Math.Min(Chunk, coordinates.shape[0] - start))));
+        return torch.cat(parts, 0).MoveToOuterDisposeScope();
+    }
+
+    // The network's output on every pixel, [pixels, 3], without gradients.
+    static Tensor Predict(Mlp model, Tensor features)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var parts = new List<Tensor>();
+        for (long start = 0; start < features.shape[0]; start += Chunk)
+            parts.Add(model.Forward(features.narrow(0, start, Math.Min(Chunk, features.shape[0] - start)))[0]);
+        return torch.cat(parts, 0).MoveToOuterDisposeScope();
+    }
+}

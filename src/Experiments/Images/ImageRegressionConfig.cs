@@ -1,0 +1,38 @@
+namespace FourierRepro.Experiments.Images;
+
+// Tancik et al. 2020, Table 1 (2D image regression) and Fig. 1 (PAPERS.md section G). Defaults are the paper's
+// settings; ImageRegressionExperiment.Defaults shrinks them per scale. One run = one mapping on one image.
+public sealed record ImageRegressionConfig
+{
+    public const string None = "none", Basic = "basic", PosEnc = "posenc", Gaussian = "gaussian";
+
+    public string[] Datasets { get; init; } = [ImageDatasets.Natural, ImageDatasets.Text];
+    public string[] Mappings { get; init; } = [None, Basic, PosEnc, Gaussian];
+    // The paper tests on 16 DIV2K crops; we have these five photographs (data/natural/LICENSES.md).
+    public string[] NaturalImages { get; init; } = ["astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg", "grace_hopper.jpg"];
+    public int[] TextImages { get; init; } = Enumerable.Range(0, 16).ToArray(); // 16 test images per dataset, as the notebook suggests
+    public int TextSeed { get; init; } = 2020;                                  // the text dataset's own seed: fixed, whatever the run seed
+    public string[] TextFonts { get; init; } =
+    [
+        "ComicNeue-Bold.otf", "DejaVuSans.ttf", "DejaVuSansMono.ttf", "DejaVuSerif-Bold.ttf", "EBGaramond12-Regular.otf",
+        "Go-Mono.ttf", "LiberationSans-Bold.ttf", "LiberationSerif-Italic.ttf", "Quicksand-Bold.ttf", "lobster.otf",
+    ];
+    public int Resolution { get; init; } = 512;        // image side; train on the even/even (Resolution/2)² grid
+    public int Depth { get; init; } = 4;               // Linear layers: 3 × (Dense 256 + ReLU), Dense 3 + sigmoid
+    public int Width { get; init; } = 256;
+    public int Iterations { get; init; } = 2000;       // full-batch Adam steps
+    public int RecordEvery { get; init; } = 25;        // the notebook logs at i % 25 == 0
+    public double LrFeatures { get; init; } = 1e-3;    // posenc and Gaussian, both datasets
+    public double LrRawNatural { get; init; } = 1e-2;  // no mapping and basic, natural images
+    public double LrRawText { get; init; } = 1e-3;     // no mapping and basic, text images
+    public int PosEncPerAxis { get; init; } = 128;     // posenc_new: 128 log-spaced frequencies per axis, 512 features
+    public double PosEncScaleNatural { get; init; } = 6; // frequencies 2^linspace(0, s, 128) − 1: up to 63 cycles
+    public double PosEncScaleText { get; init; } = 5;    // up to 31 cycles
+    public int GaussianFeatures { get; init; } = 256;  // B is 256 × 2: 512 features
+    public double SigmaNatural { get; init; } = 10;
+    public double SigmaText { get; init; } = 14;
+
+    public double LearningRate(string dataset, string mapping) => mapping is None or Basic
+        ? (dataset == ImageDatasets.Natural ? LrRawNatural : LrRawText)
+        : LrFeatures;
+}

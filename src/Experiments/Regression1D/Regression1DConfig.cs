@@ -1,0 +1,24 @@
+namespace FourierRepro.Experiments.Regression1D;
+
+// The 1D counterpart of the image experiments (Tancik et al. 2020; settings of Fig. 4's trained networks, PAPERS.md
+// section F): 1/f^α signals on a grid of 2·Points samples in [0, 1), trained on the even samples and tested on the
+// odd ones, through no mapping, the basic mapping, a positional encoding and Gaussian features at a few σ.
+public sealed record Regression1DConfig
+{
+    public const string None = "none", Basic = "basic", PosEnc = "posenc", Gaussian = "gaussian";
+
+    public string[] Mappings { get; init; } = [None, Basic, PosEnc, Gaussian];
+    // Gaussian B ~ N(0, σ²) in cycles per unit interval; the training grid's Nyquist frequency is Points/2 = 512.
+    // One σ too small (underfits), one near the signal's useful band, one far above Nyquist (overfits).
+    public double[] GaussianSigmas { get; init; } = [4, 64, 1024];
+    public int Points { get; init; } = 1024;          // training points: the even samples of a 2048-point grid (Fig. 4)
+    public double Alpha { get; init; } = 1.0;         // 1/f^α noise, α = 1 (Fig. 3's target, Fig. 4's middle panel)
+    public int Signals { get; init; } = 4;            // signals per run, each fitted by its own network (Fig. 4: 4 per α)
+    public int Features { get; init; } = 256;         // frequencies of the positional encoding and the Gaussian mapping
+    public double PosEncScale { get; init; } = 9;     // b_j = 2^linspace(0, s, Features) − 1: up to 2⁹ − 1 = 511 cycles, the training Nyquist
+    public int Depth { get; init; } = 4;              // Linear layers: 3 hidden ReLU layers, linear output
+    public int Width { get; init; } = 256;
+    public double LearningRate { get; init; } = 2e-3; // Adam, full batch, loss ½Σ(f − y)² (Fig. 4)
+    public int Iterations { get; init; } = 1000;
+    public int RecordEvery { get; init; } = 10;
+}

@@ -1,0 +1,122 @@
+using FourierRepro.Experiments.Core;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FourierRepro.Experiments.Regression1D;
+
+// Tancik et al. 2020 in 1D: a 4×256 ReLU MLP (NT 'standard' init, as the 1D notebooks) fitted to 1/f^α noise from
+// half of its samples. Without a mapping it returns a smooth curve through the training points; Fourier features
+// let it follow the signal between them (test error drops), until σ is so large that it interpolates with noise.
+// One run = one mapping; the run's seed picks the signals (the same for every mapping), B and the initial weights.
+public sealed class Regression1DExperiment : Experiment<Regression1DConfig>
+{
+    public const string Name = "regression-1d";
+
+    public override ExperimentInfo Info { get; } = new(Name, "Tancik et al. 2020", "1D demonstration (cf. Figs. 3, 4)",
+        "4x256 ReLU MLP on 1/f noise, trained on even samples, tested on odd: no mapping, basic, positional encoding, Gaussian at a few sigma");
+
+    public override IReadOnlyList<MetricInfo> Metrics { get; } =
+    [
+        new("mse_train", MetricGoal.Minimize, "MSE", "mean squared error on the training samples, mean over the run's signals, before the update of that iteration"),
+        new("mse_test", MetricGoal.Minimize, "MSE", "mean squared error on the held-out odd samples, mean over the run's signals"),
+    ];
+
+    // × Signals per run: 4 signals per mapping at smoke, 8 at standard and paper.
+    public override int DefaultSeeds(Scale scale) => 2;
+
+    public override Regression1DConfig Defaults(Scale scale) => scale switch
+    {
+        // σ scales with Points (σ in cycles per unit interval; the same width in samples), posenc to the training
+        // Nyquist. Smoke: 256 points × 2 signals, 200 steps per run (12 runs: ~50 s with 1 thread on the shared machine);
+        // the Fourier mappings converge in ~50 steps.
+        Scale.Smoke => new() { Points = 256, GaussianSigmas = [1, 16, 256], PosEncScale = 7, Signals = 2, Iterations = 200, RecordEvery = 20 },
+        // 512 points × 4 signals, 400 steps per run, 12 runs.
+        Scale.Standard => new() { Points = 512, GaussianSigmas = [2, 32, 512], PosEncScale = 8, Iterations = 400, RecordEvery = 20 },
+        _ => new(),
+    };
+
+    protected override IEnumerable<string> Validate(Regression1DConfig c)
+    {
+        foreach (var m in c.Mappings)
+            if (m is not (Regression1DConfig.None or Regression1DConfig.Basic or Regression1DConfig.PosEnc or Regression1DConfig.Gaussian))
+                yield return $"unknown mapping '{m}' (known: none, basic, posenc, gaussian)";
+        if (c.Mappings.Contains(Regression1DConfig.Gaussian) && c.GaussianSigmas.Length == 0) yield return "GaussianSigmas is empty";
+        if (c.GaussianSigmas.Any(s => !(s > 0))) yield return "GaussianSigmas must be positive";
+        if (c.Points < 2 || c.Signals < 1 || c.Features < 1 || c.Depth < 2 || c.Width < 1 || c.Iterations < 1 || c.RecordEvery < 1)
+            yield return "Points ≥ 2, Depth ≥ 2 and Signals, Features, Width, Iterations, RecordEvery positive";
+        if (c.LearningRate <= 0) yield return "LearningRate must be positive";
+    }
+
+    protected override IEnumerable<PlannedConfig> Grid(Regression1DConfig c)
+    {
+        foreach (var m in c.Mappings)
+        {
+            if (m == Regression1DConfig.Gaussian)
+                foreach (var s in c.GaussianSigmas)
+                    yield return new PlannedConfig($"gaussian sigma={s:G4}", c with { Mappings = [m], GaussianSigmas = [s] });
+            else
+                yield return new PlannedConfig(m, c with { Mappings = [m], GaussianSigmas = [] });
+        }
+    }
+
+    // 1D mappings are divided by ‖a‖ as in the 1D notebooks (so ‖γ(x)‖ = 1); no mapping feeds x − 0.5.
+    public static InputMapping Mapping(Regression1DConfig c, Rng rng)
+    {
+        switch (c.Mappings.Single())
+        {
+            case Regression1DConfig.None: return InputMapping.None(1, offset: 0.5);
+            case Regression1DConfig.Basic: return InputMapping.Basic(1, normalizeByNormA: true);
+            case Regression1DConfig.PosEnc:
+                var p = InputMapping.PositionalEncoding(1, c.PosEncScale, c.Features);
+                return InputMapping.General($"posenc(s={c.PosEncScale})", p.B, p.A, normalizeByNormA: true);
+            case Regression1DConfig.Gaussian:
+                var g = InputMapping.Gaussian(1, c.Features, c.GaussianSigmas.Single(), rng);
+                return InputMapping.General(g.Name, g.B, g.A, normalizeByNormA: true);
+            default: throw new ConfigException($"{Name}: unknown mapping '{c.Mappings.Single()}'");
+        }
+    }
+
+    protected override void Run(Regression1DConfig c, RunContext context, IRunRecorder recorder)
+    {
+        int grid = 2 * c.Points, k = c.Signals;
+        var signalRng = context.Rng("signals");
+        var signals = Enumerable.Range(0, k).Select(_ => PowerLawNoise.Sample(grid, c.Alpha, signalRng)).ToArray();
+        var x = Signals.UnitGrid(grid);
+        recorder.Array("x", 0, [grid], x);
+        recorder.Array("target", 0, [k, grid], signals.SelectMany(s => s).ToArray());
+
+        var mapping = Mapping(c, context.Rng("gaussian-B"));
+        using var scope = torch.NewDisposeScope();
+        var device = context.Device;
+        var features = mapping.Encode(torch.tensor(x.Select(v => (float)v).ToArray(), [grid, 1L])).to(device); // once per run
+        var targets = torch.tensor(signals.SelectMany(s => s.Select(v => (float)v)).ToArray(), [k, grid, 1L]).to(device);
+        var trainIdx = torch.arange(0, grid, 2, dtype: ScalarType.Int64, device: device);
+        var testIdx = torch.arange(1, grid, 2, dtype: ScalarType.Int64, device: device);
+        var trainX = features.index_select(0, trainIdx);
+        var trainY = targets.index_select(1, trainIdx);
+        var testY = targets.index_select(1, testIdx);
+
+        var memberRngs = Enumerable.Range(0, k).Select(i => context.Rng($"init-{i}")).ToList();
+        using var model = new Mlp(new MlpShape(mapping.OutputDim, c.Width, c.Depth, 1), MlpInit.NtStandard, memberRngs, device);
+        var settings = new TrainSettings(c.Iterations, c.LearningRate, c.RecordEvery, Loss: LossKind.HalfSumSquared);
+        Trainer.Train(model, trainX, trainY, settings, frame =>
+        {
+            using var inner = torch.NewDisposeScope();
+            using var _ = torch.no_grad();
+            var full = model.Forward(features);                                  // [K, grid, 1]
+            var train = PerMemberMse(frame.Prediction, trainY);
+            var test = PerMemberMse(full.index_select(1, testIdx), testY);
+            recorder.Metric("mse_train", frame.Iteration, train.Average());
+            recorder.Metric("mse_test", frame.Iteration, test.Average());
+            if (frame.Iteration == c.Iterations)
+            {
+                recorder.Array("prediction", frame.Iteration, [k, grid], full.cpu().data<float>().ToArray());
+                recorder.Array("final_mse_train", frame.Iteration, [k], train);
+                recorder.Array("final_mse_test", frame.Iteration, [k], test);
+            }
+        }, context.Cancellation, i => context.Progress.Report(i, c.Iterations));
+    }
+
+    static double[] PerMemberMse(Tensor prediction, Tensor target) =>
+        (prediction.to(ScalarType.Float64) - target.to(ScalarType.Float64)).square().mean([1, 2]).cpu().data<double>().ToArray();
+}
