@@ -86,18 +86,18 @@ public sealed class LinearDynamicsTests
     }
 }
 
-public sealed class PowerLawNoiseTests
+public sealed class PowerLawSignalsNormalizedTests
 {
     [Fact]
     public void Band_limited_signal_spans_minus_half_to_half_and_has_no_frequency_at_or_above_n_over_4()
     {
-        var s = PowerLawNoise.Sample(256, 1, new Rng(3), bandLimited: true);
+        var s = PowerLawSignals.SampleNormalized(256, 1, new Rng(3), bandLimited: true);
         Check.Close(-0.5, s.Min(), 1e-12, "min");
         Check.Close(0.5, s.Max(), 1e-12, "max");
         var spectrum = Spectrum.OneSidedMagnitude(s);
         for (int k = 64; k < 128; k++) Check.Close(0, spectrum[k], 1e-12, $"|DFT| at bin {k}");
         Assert.True(spectrum[1..64].Max() > 1e-3);
-        Assert.Equal(s, PowerLawNoise.Sample(256, 1, new Rng(3), bandLimited: true));
+        Assert.Equal(s, PowerLawSignals.SampleNormalized(256, 1, new Rng(3), bandLimited: true));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class PowerLawNoiseTests
             var rng = new Rng(17);
             for (int r = 0; r < 400; r++)
             {
-                var s = PowerLawNoise.Sample(256, alpha, rng, bandLimited: false);
+                var s = PowerLawSignals.SampleNormalized(256, alpha, rng, bandLimited: false);
                 var spectrum = Spectrum.OneSidedMagnitude(s);
                 double total = spectrum.Skip(1).Sum(); // the rescale to [−0.5, 0.5] scales every bin but 0 by one factor per signal
                 for (int k = 0; k < 128; k++) mean[k] += spectrum[k] / total / 400;

@@ -1,7 +1,7 @@
 using FourierRepro.Analysis.Ntk;
 using FourierRepro.Experiments;
 using FourierRepro.Experiments.Core;
-using FourierRepro.Experiments.Ntk;
+using FourierRepro.Experiments.NtkConditioning;
 using FourierRepro.Storage;
 using Microsoft.EntityFrameworkCore;
 using TorchSharp;

@@ -59,8 +59,8 @@ public sealed class Regression1DUnitTests
     [Fact]
     public void Power_law_noise_spans_minus_half_to_half_is_seeded_and_decays_like_its_power()
     {
-        var a = PowerLawNoise.Sample(1024, 1.0, Rng.Derive(3, "signals"));
-        var b = PowerLawNoise.Sample(1024, 1.0, Rng.Derive(3, "signals"));
+        var a = PowerLawSignals.SampleNormalized(1024, 1.0, Rng.Derive(3, "signals"));
+        var b = PowerLawSignals.SampleNormalized(1024, 1.0, Rng.Derive(3, "signals"));
         Assert.Equal(a, b);
         Check.Close(-0.5, a.Min(), 1e-12, "min");
         Check.Close(0.5, a.Max(), 1e-12, "max");
@@ -69,7 +69,7 @@ public sealed class Regression1DUnitTests
         double low = 0, high = 0;
         for (int s = 0; s < 50; s++)
         {
-            var x = PowerLawNoise.Sample(1024, 1.0, rng).Select(v => new System.Numerics.Complex(v, 0)).ToArray();
+            var x = PowerLawSignals.SampleNormalized(1024, 1.0, rng).Select(v => new System.Numerics.Complex(v, 0)).ToArray();
             Fourier.Forward(x, FourierOptions.AsymmetricScaling);
             low += Enumerable.Range(8, 8).Average(k => x[k].Magnitude);
             high += Enumerable.Range(128, 128).Average(k => x[k].Magnitude);

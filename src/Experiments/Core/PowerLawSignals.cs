@@ -38,6 +38,14 @@ public static class PowerLawSignals
         return signal;
     }
 
+    // One signal normalised on its own into [−0.5, 0.5] (1d_regression's target; Fig. 4 normalises a batch jointly).
+    public static double[] SampleNormalized(int n, double alpha, Rng rng, bool bandLimited = false)
+    {
+        var signal = Sample(n, alpha, rng, bandLimited);
+        NormalizeJointly([signal]);
+        return signal;
+    }
+
     // `count` independent signals of N points, jointly normalised into [−0.5, 0.5] (Fig. 4's data_maker: one min and
     // one max over the whole batch).
     public static double[][] SampleBatch(int count, int n, double alpha, Rng rng, bool bandLimited = false)

@@ -1,6 +1,6 @@
 using FourierRepro.Experiments.Images;
 using FourierRepro.Experiments.Manifold;
-using FourierRepro.Experiments.Ntk;
+using FourierRepro.Experiments.NtkConditioning;
 using FourierRepro.Experiments.Perturbation;
 using FourierRepro.Experiments.Regression1D;
 using FourierRepro.Experiments.SamplingWidth;

@@ -80,7 +80,7 @@ public sealed class Regression1DExperiment : Experiment<Regression1DConfig>
     {
         int grid = 2 * c.Points, k = c.Signals;
         var signalRng = context.Rng("signals");
-        var signals = Enumerable.Range(0, k).Select(_ => PowerLawNoise.Sample(grid, c.Alpha, signalRng)).ToArray();
+        var signals = Enumerable.Range(0, k).Select(_ => PowerLawSignals.SampleNormalized(grid, c.Alpha, signalRng)).ToArray();
         var x = Signals.UnitGrid(grid);
         recorder.Array("x", 0, [grid], x);
         recorder.Array("target", 0, [k, grid], signals.SelectMany(s => s).ToArray());

@@ -1,6 +1,6 @@
 using FourierRepro.Experiments.Core;
 
-namespace FourierRepro.Experiments.Ntk;
+namespace FourierRepro.Experiments.NtkConditioning;
 
 // Tancik et al. 2020, Fig. 2: the NTK of a ReLU MLP on a raw scalar input is not shift-invariant; the basic mapping
 // [cos 2πv, sin 2πv] makes it stationary; the power-law Fourier mapping a_j = j^−p tunes its width (and spectrum).
@@ -37,9 +37,9 @@ public sealed class NtkKernelsExperiment : Experiment<NtkKernelsConfig>
         var v = Enumerable.Range(0, c.HeatmapPoints).Select(i => -0.5 + (double)i / (c.HeatmapPoints - 1)).ToArray();
         recorder.Array("heatmap_v", 0, [v.Length], v);
         var raw = v.Select(t => 2 * Math.PI * t).ToArray();   // linspace(−π, π, H), fed as a scalar (d = 1)
-        recorder.Array("kernel_none", 0, [v.Length, v.Length], Flatten(Core.Ntk.Kernel(spec, raw, raw, 1)));
+        recorder.Array("kernel_none", 0, [v.Length, v.Length], Flatten(Ntk.Kernel(spec, raw, raw, 1)));
         var basic = InputMapping.Basic(1).Encode(v);          // [sin 2πv, cos 2πv] = [sin x, cos x] (d = 2)
-        recorder.Array("kernel_basic", 0, [v.Length, v.Length], Flatten(Core.Ntk.Kernel(spec, basic, basic, 2)));
+        recorder.Array("kernel_basic", 0, [v.Length, v.Length], Flatten(Ntk.Kernel(spec, basic, basic, 2)));
         context.Progress.Report(1, 2);
 
         var powers = c.Powers.Select(p => { PowerMappings.TryParsePower(p, out var value); return value; }).ToArray();
@@ -49,7 +49,7 @@ public sealed class NtkKernelsExperiment : Experiment<NtkKernelsConfig>
         for (int i = 0; i < powers.Length; i++)
         {
             var mapping = InputMapping.PowerLaw1D(c.Frequencies, powers[i]);
-            var k = Core.Ntk.Kernel(spec, mapping.Encode(x), mapping.Encode([0.0]), mapping.OutputDim);
+            var k = Ntk.Kernel(spec, mapping.Encode(x), mapping.Encode([0.0]), mapping.OutputDim);
             var row = Enumerable.Range(0, c.RowPoints).Select(j => k[j, 0]).ToArray();
             row.CopyTo(rows, i * c.RowPoints);
             Dft.Magnitude(row).CopyTo(spectra, i * c.RowPoints);

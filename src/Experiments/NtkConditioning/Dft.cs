@@ -1,4 +1,4 @@
-namespace FourierRepro.Experiments.Ntk;
+namespace FourierRepro.Experiments.NtkConditioning;
 
 public static class Dft
 {

@@ -2,7 +2,7 @@ using FourierRepro.Experiments.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace FourierRepro.Experiments.Ntk;
+namespace FourierRepro.Experiments.NtkConditioning;
 
 // Tancik et al. 2020, Fig. 3: 4-layer ReLU MLPs trained by full-batch SGD on 32 samples of a 1/f noise signal, with
 // and without power-law Fourier mappings, against the NTK linear-dynamics theory f(t) = y + e^{−ηΘt}(f₀ − y) started
@@ -68,7 +68,7 @@ public sealed class NtkConvergenceExperiment : Experiment<NtkConvergenceConfig>
         var mappingName = c.Mappings.Single();
         var mapping = PowerMappings.Create(mappingName, c.Frequencies);
         var x = Signals.UnitGrid(c.Points);
-        var y = PowerLawNoise.Sample(c.Points, c.Alpha, context.Rng("target"), bandLimited: true); // the same target for every mapping of a seed
+        var y = PowerLawSignals.SampleNormalized(c.Points, c.Alpha, context.Rng("target"), bandLimited: true); // the same target for every mapping of a seed
         var trainIndex = Enumerable.Range(0, c.Points).Where(i => i % c.TrainEvery == 0).ToArray();
         var testIndex = Enumerable.Range(0, c.Points).Where(i => i % c.TrainEvery != 0).ToArray();
         var yTrain = trainIndex.Select(i => y[i]).ToArray();
@@ -86,9 +86,9 @@ public sealed class NtkConvergenceExperiment : Experiment<NtkConvergenceConfig>
         var train64 = all64.index_select(0, trainRows);
         var test64 = all64.index_select(0, testRows);
         var spec = new NtkSpec(c.Depth, c.Width);
-        using var thetaTrain = Core.Ntk.Kernel(spec, train64, train64);
+        using var thetaTrain = Ntk.Kernel(spec, train64, train64);
         LinearDynamics dynamics;
-        using (var thetaTest = Core.Ntk.Kernel(spec, test64, train64)) dynamics = new LinearDynamics(thetaTrain, thetaTest);
+        using (var thetaTest = Ntk.Kernel(spec, test64, train64)) dynamics = new LinearDynamics(thetaTrain, thetaTest);
         double etaLambdaMax = c.LearningRate * dynamics.Eigenvalues.Max();
         recorder.Array("ntk_eigenvalues", 0, [trainIndex.Length], dynamics.Eigenvalues.ToArray());
         recorder.Metric("eta_lambda_max", 0, etaLambdaMax);

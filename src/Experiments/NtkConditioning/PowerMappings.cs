@@ -1,7 +1,7 @@
 using System.Globalization;
 using FourierRepro.Experiments.Core;
 
-namespace FourierRepro.Experiments.Ntk;
+namespace FourierRepro.Experiments.NtkConditioning;
 
 // Tancik et al.'s 1D mappings by name, as the configurations and the recorded labels spell them: "none" (input
 // x − 0.5, as the 1d_regression notebook feeds it) and "p=<power>" (a_j = j^−p, b_j = j, j = 1..n, divided by ‖a‖;
