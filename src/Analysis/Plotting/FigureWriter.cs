@@ -45,7 +45,8 @@ public static class FigureWriter
         sb.Append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
         for (int i = 0; i < panels.Count; i++)
         {
-            var inner = panels[i].GetSvgXml(panelWidth, panelHeight);
+            var panel = panels[i];
+            var inner = NativeStderr.Silenced(() => panel.GetSvgXml(panelWidth, panelHeight));
             int start = inner.IndexOf("<svg", StringComparison.Ordinal);
             if (start > 0) inner = inner[start..];
             inner = inner.Replace("<svg ", $"<svg x=\"{i % columns * panelWidth}\" y=\"{i / columns * panelHeight}\" ");

@@ -26,6 +26,20 @@ public sealed record MlpShape(int Input, int Width, int Depth, int Output)
         return sizes;
     }
 
+    // The necessary FLOPs of one full-batch training step on `points` inputs: forward 2·N·Σ in·out; backward the weight
+    // gradients (the same again) plus the input gradients of every layer but the first (none flows into the inputs).
+    public double StepFlops(long points, int members = 1)
+    {
+        var s = LayerSizes();
+        double all = 0, notFirst = 0;
+        for (int l = 0; l < Depth; l++)
+        {
+            all += (double)s[l] * s[l + 1];
+            if (l > 0) notFirst += (double)s[l] * s[l + 1];
+        }
+        return members * 2.0 * points * (2 * all + notFirst);
+    }
+
     public long ParameterCount()
     {
         var s = LayerSizes();

@@ -38,6 +38,8 @@ public static class Trainer
             OptimizerKind.Sgd => optim.SGD(model.Parameters(), settings.LearningRate),
             _ => throw new ArgumentOutOfRangeException(nameof(settings)),
         };
+        long points = input.shape[^2];
+        using var threads = TorchThreads.Use(model.Shape.StepFlops(points, model.Members));
         for (int i = 0; ; i++)
         {
             cancellation.ThrowIfCancellationRequested();

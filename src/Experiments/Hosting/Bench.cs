@@ -76,20 +76,6 @@ public static class Bench
         return 2.0 * n * n * n / best / 1e9;
     }
 
-    // The necessary FLOPs of one full-batch training step of an MLP: forward 2·N·Σ in·out; backward the weight
-    // gradients (the same again) plus the input gradients of every layer but the first.
-    public static double StepFlops(MlpShape shape, long points, int members = 1)
-    {
-        var s = shape.LayerSizes();
-        double all = 0, notFirst = 0;
-        for (int l = 0; l < shape.Depth; l++)
-        {
-            all += (double)s[l] * s[l + 1];
-            if (l > 0) notFirst += (double)s[l] * s[l + 1];
-        }
-        return members * 2.0 * points * (2 * all + notFirst);
-    }
-
     // Per-step wall times of Trainer.Train (the project's training loop), after `warmup` steps.
     static double[] StepTimes(Mlp model, Tensor input, Tensor target, TrainSettings settings, int warmup)
     {
@@ -120,7 +106,7 @@ public static class Bench
         var shape = new MlpShape(512, 256, 4, 3);
         using var model = new Mlp(shape, MlpInit.StaxGlorot, [rng.Derive("init")], torch.CPU, OutputActivation.Sigmoid);
         var times = StepTimes(model, features, target, new TrainSettings(steps, 1e-3, int.MaxValue), warmup: 2);
-        return Summarise($"image step, {pixels} px", times, StepFlops(shape, pixels), gemm, $"{steps} steps after 2 warm-up");
+        return Summarise($"image step, {pixels} px", times, shape.StepFlops(pixels), gemm, $"{steps} steps after 2 warm-up");
     }
 
     // The spectral-bias step (200 points, 6 × 256, Adam), one network or an ensemble trained as one batched model.
@@ -132,7 +118,7 @@ public static class Bench
         var y = torch.sin(x * 30);
         using var model = new Mlp(shape, MlpInit.TorchDefault, Enumerable.Range(1, members).Select(s => Rng.Derive(s, "init")).ToList(), torch.CPU);
         var times = StepTimes(model, x, y, new TrainSettings(steps, 3e-4, int.MaxValue), warmup: 5);
-        var r = Summarise(members == 1 ? "spectral-bias step, 1 network" : $"spectral-bias step, ensemble of {members}", times, StepFlops(shape, 200, members), gemm,
+        var r = Summarise(members == 1 ? "spectral-bias step, 1 network" : $"spectral-bias step, ensemble of {members}", times, shape.StepFlops(200, members), gemm,
             $"{members / times[times.Length / 2]:F0} network-steps/s");
         return r;
     }

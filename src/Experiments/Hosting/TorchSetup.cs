@@ -19,6 +19,7 @@ public static class TorchSetup
     {
         int threads = requested > 0 ? requested : Environment.ProcessorCount;
         if (torch.get_num_threads() != threads) torch.set_num_threads(threads);
+        Core.TorchThreads.Max = threads;
         return threads;
     }
 }
