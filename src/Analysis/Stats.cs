@@ -41,6 +41,18 @@ public static class Stats
         return sxx == 0 || syy == 0 ? 0 : sxy / Math.Sqrt(sxx * syy);
     }
 
+    // Element-wise mean of 2D arrays (one per run), over the rows all of them have: [rows, columns].
+    public static double[,] MeanOf(IReadOnlyList<Storage.NdArray> arrays)
+    {
+        int rows = arrays.Min(a => a.Rows), columns = arrays[0].Columns;
+        var mean = new double[rows, columns];
+        foreach (var a in arrays)
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < columns; c++)
+                    mean[r, c] += a[r, c] / arrays.Count;
+        return mean;
+    }
+
     // Spearman's rank correlation with average ranks for ties; 0 when either sample is constant.
     public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y) => Pearson(Ranks(x), Ranks(y));
 }

@@ -80,7 +80,7 @@ public sealed class ManifoldAnalysis : IAnalysisModule
                 var group = g.ToList();
                 panels.Add(Plots.Heatmap($"({letter++}) L = {g.Key} ({group.Count} run{(group.Count == 1 ? "" : "s")})",
                     "Frequency k along the curve [cycles per revolution]", "Training iteration",
-                    ManifoldData.MeanNormalized(group), group[0].Frequencies, group[0].Steps, 0, 1, "2|f(k)| / A (mean over runs)"));
+                    Stats.MeanOf(group.Select(r => r.Normalized).ToList()), group[0].Frequencies, group[0].Steps, 0, 1, "2|f(k)| / A (mean over runs)"));
             }
             panels.Add(UpperHalfPanel($"({letter})", byL.Select(g => g.ToList()).ToList()));
             var (png, svg) = FigureWriter.Save(Path.Combine(context.OutDir, "manifold-spectral-dynamics"), panels, columns: 3);

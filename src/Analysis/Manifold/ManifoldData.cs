@@ -64,16 +64,4 @@ public static class ManifoldData
                 context.Db.RequireArray(r.Id, "decision_extent").Data[0],
                 steps, accuracy);
         }).OrderBy(c => c.RunId).ToList();
-
-    // Mean over runs of the normalized amplitude: [frames, K].
-    public static double[,] MeanNormalized(IReadOnlyList<ManifoldRun> runs)
-    {
-        int frames = runs.Min(r => r.Normalized.Rows), k = runs[0].Frequencies.Length;
-        var mean = new double[frames, k];
-        foreach (var r in runs)
-            for (int f = 0; f < frames; f++)
-                for (int i = 0; i < k; i++)
-                    mean[f, i] += r.Normalized[f, i] / runs.Count;
-        return mean;
-    }
 }

@@ -59,7 +59,7 @@ public sealed class PerturbationAnalysis : IAnalysisModule
     {
         var runs = PerturbationData.Load(context);
         if (runs.Count == 0) yield break;
-        var mean = PerturbationData.MeanNormalized(runs);
+        var mean = Stats.MeanOf(runs.Select(r => r.Normalized).ToList());
         var deltas = runs[0].Deltas.Take(mean.GetLength(0)).ToArray();
         var frequencies = runs[0].Frequencies;
 

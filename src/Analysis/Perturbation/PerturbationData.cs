@@ -47,16 +47,4 @@ public static class PerturbationData
             context.Db.RequireArray(r.Id, "fit_amplitude").Data,
             context.Db.RequireArray(r.Id, "direction_norms").Data)).ToList();
     }
-
-    // Mean over runs of the normalized amplitude: [δ, K] (the reference averages the five models' maps).
-    public static double[,] MeanNormalized(IReadOnlyList<PerturbationRun> runs)
-    {
-        int rows = runs.Min(r => r.Normalized.Rows), k = runs[0].Frequencies.Length;
-        var mean = new double[rows, k];
-        foreach (var r in runs)
-            for (int d = 0; d < rows; d++)
-                for (int i = 0; i < k; i++)
-                    mean[d, i] += r.Normalized[d, i] / runs.Count;
-        return mean;
-    }
 }

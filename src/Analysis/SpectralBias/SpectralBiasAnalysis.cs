@@ -86,7 +86,7 @@ public sealed class SpectralBiasAnalysis : IAnalysisModule
         {
             var runs = data[c];
             return Plots.Heatmap($"{CaseTitles[c]} ({runs.Count} runs)", "Frequency k [cycles per unit interval]", "Training iteration",
-                SpectralBiasData.MeanNormalized(runs), runs[0].Frequencies, runs[0].Steps, 0, 1, "2|f(k)| / A (mean over runs)");
+                Stats.MeanOf(runs.Select(r => r.Normalized).ToList()), runs[0].Frequencies, runs[0].Steps, 0, 1, "2|f(k)| / A (mean over runs)");
         }).ToList();
         var (png, svg) = FigureWriter.Save(Path.Combine(context.OutDir, "fig1-spectral-dynamics"), heatmaps, columns: 2);
         yield return new FigureResult("fig1-spectral-dynamics", "Spectral dynamics during training", "Rahaman et al. Fig. 1(a, b)",

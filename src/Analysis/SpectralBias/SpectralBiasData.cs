@@ -63,16 +63,4 @@ public static class SpectralBiasData
             db.RequireArray(run.Id, "normalized_amplitude"),
             norms);
     }
-
-    // Mean over runs of the normalized amplitude: [frames, K] (the paper averages the magnitude spectra over runs).
-    public static double[,] MeanNormalized(IReadOnlyList<SpectralBiasRun> runs)
-    {
-        int frames = runs.Min(r => r.Normalized.Rows), k = runs[0].Frequencies.Length;
-        var mean = new double[frames, k];
-        foreach (var r in runs)
-            for (int f = 0; f < frames; f++)
-                for (int i = 0; i < k; i++)
-                    mean[f, i] += r.Normalized[f, i] / runs.Count;
-        return mean;
-    }
 }

@@ -154,6 +154,7 @@ public sealed class Mlp : IDisposable
     // x: [N, in] shared by all members, or [K, N, in] one input per member. Returns [K, N, out].
     public Tensor Forward(Tensor x)
     {
+        if (Members == 1 && x.dim() == 2) return ForwardSingle(x).unsqueeze(0);
         // matmul + add rather than torch.baddbmm: TorchSharp 0.107's baddbmm rejects a [K, 1, out] bias that
         // needs broadcasting over the N rows.
         Tensor h = torch.matmul(x, weights[0]).add_(biases[0]);
@@ -161,6 +162,18 @@ public sealed class Mlp : IDisposable
         {
             h = nn.functional.relu(h);
             h = torch.matmul(h, weights[l]).add_(biases[l]);
+        }
+        return Activation == OutputActivation.Sigmoid ? torch.sigmoid(h) : h;
+    }
+
+    // One network on [N, in]: plain 2D GEMMs with the bias fused in (addmm), on views of the stacked parameters.
+    Tensor ForwardSingle(Tensor x)
+    {
+        Tensor h = x;
+        for (int l = 0; l < weights.Count; l++)
+        {
+            if (l > 0) h = nn.functional.relu(h);
+            h = torch.addmm(biases[l].view(-1), h, weights[l].select(0, 0), 1, 1);
         }
         return Activation == OutputActivation.Sigmoid ? torch.sigmoid(h) : h;
     }

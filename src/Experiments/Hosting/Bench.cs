@@ -36,6 +36,7 @@ public static class Bench
         Add(ensemble);
         double speedup = single.Median * k / ensemble.Median;
         output.WriteLine($"  ensemble of {k}: {k / ensemble.Median:F0} network-steps/s against {1 / single.Median:F0} one at a time: {speedup:F2}x");
+        Add(NtkBuildAndSolve(quick ? 2048 : 4096, Gemm(1536, 4, ScalarType.Float64)));
         Add(MetricWrites(quick ? 100_000 : 500_000, single.Median));
         Add(ImageMemory(quick ? 4_096 : 16_384, quick ? 300 : 2_000));
 
@@ -59,12 +60,12 @@ public static class Bench
 
     static string Fmt(double v, string unit) => unit == "s" ? (v < 0.1 ? $"{v * 1e3:F2} ms" : $"{v:F3} s") : $"{v:G4} {unit}";
 
-    // The practical float32 peak: best of several 2048² matmuls.
-    public static double Gemm(int n = 2048, int repeats = 6)
+    // The practical peak: best of several n² matmuls (float32 for training; float64, n = 1536, for the NTK).
+    public static double Gemm(int n = 2048, int repeats = 6, ScalarType dtype = ScalarType.Float32)
     {
         using var scope = torch.NewDisposeScope();
-        var a = torch.rand(n, n);
-        var b = torch.rand(n, n);
+        var a = torch.rand(n, n, dtype: dtype);
+        var b = torch.rand(n, n, dtype: dtype);
         torch.matmul(a, b).Dispose();
         double best = double.MaxValue;
         for (int i = 0; i < repeats; i++)
@@ -74,6 +75,37 @@ public static class Bench
             best = Math.Min(best, sw.Elapsed.TotalSeconds);
         }
         return 2.0 * n * n * n / best / 1e9;
+    }
+
+    // The analytic NTK of a 4-layer, 1024-wide ReLU MLP (NT 0.2.2 standard) on N Gaussian-mapped 2D points
+    // (256 frequencies, d = 512, as the image experiments), then kernel regression on it (Cholesky solve), float64.
+    // FLOPs counted: the Gram matrix (2·N²·d) and the Cholesky factor and solve (N³/3 + 2·N²); the element-wise
+    // layer passes are not counted, so the ratio understates the kernel's efficiency.
+    static Result NtkBuildAndSolve(int n, double gemm64)
+    {
+        using var scope = torch.NewDisposeScope();
+        var rng = new Rng(3);
+        var points = new double[n * 2];
+        for (int i = 0; i < points.Length; i++) points[i] = rng.NextDouble();
+        var mapping = InputMapping.Gaussian(2, 256, 10, rng.Derive("B"));
+        var x = torch.tensor(mapping.Encode(points), [n, mapping.OutputDim]);
+        var y = torch.tensor(Enumerable.Range(0, n).Select(_ => rng.Normal()).ToArray());
+        var spec = new NtkSpec(4, 1024);
+        var times = new List<double>();
+        var kernelTimes = new List<double>();
+        for (int r = 0; r < 3; r++)
+        {
+            using var inner = torch.NewDisposeScope();
+            var sw = Stopwatch.StartNew();
+            var theta = Ntk.Kernel(spec, x, x);
+            kernelTimes.Add(sw.Elapsed.TotalSeconds);
+            KernelRegression.Predict(theta, theta, y).Dispose();
+            times.Add(sw.Elapsed.TotalSeconds);
+        }
+        kernelTimes.Sort();
+        double flops = 2.0 * n * n * mapping.OutputDim + (double)n * n * n / 3 + 2.0 * n * n;
+        var r0 = Summarise($"NTK N={n} (d=512, float64) + solve", times.ToArray(), flops, gemm64, "");
+        return r0 with { Note = $"kernel alone {kernelTimes[1]:F3} s; reference is the float64 GEMM" };
     }
 
     // Per-step wall times of Trainer.Train (the project's training loop), after `warmup` steps.
