@@ -132,6 +132,47 @@ public sealed class CoreTests
         }
     }
 
+    [Theory]
+    [InlineData(false)] // the one-pass CPU update
+    [InlineData(true)]  // the torch-operation update that CUDA tensors take
+    public void Fused_adam_follows_torch_adam(bool torchPath)
+    {
+        // Two networks with the same start, one stepped by torch.optim.Adam, one by FusedAdam, on the same loss. Shapes
+        // include a tail that is not a multiple of the vector width and a tensor larger than one parallel chunk.
+        using var scope = torch.NewDisposeScope();
+        var shape = new MlpShape(3, 300, 3, 2);
+        var rng = new Rng(5);
+        var x = torch.tensor(rng.UniformArray(50 * 3, -1, 1), [50, 3]);
+        var y = torch.tensor(rng.UniformArray(50 * 2, -1, 1), [50, 2]);
+        using var reference = new Mlp(shape, MlpInit.TorchDefault, [Rng.Derive(7, "init")], torch.CPU);
+        using var fused = new Mlp(shape, MlpInit.TorchDefault, [Rng.Derive(7, "init")], torch.CPU);
+        using var torchAdam = optim.Adam(reference.Parameters(), 1e-2);
+        using var ours = new FusedAdam(fused.Parameters(), 1e-2, forceTorchPath: torchPath);
+        ours.ZeroGrad();
+        for (int step = 0; step < 25; step++)
+        {
+            using var inner = torch.NewDisposeScope();
+            torchAdam.zero_grad();
+            Trainer.MemberLoss(reference.Forward(x), y, LossKind.MeanSquared).sum().backward();
+            torchAdam.step();
+            Trainer.MemberLoss(fused.Forward(x), y, LossKind.MeanSquared).sum().backward();
+            ours.Step();
+        }
+        var expected = reference.Parameters().ToList();
+        var actual = fused.Parameters().ToList();
+        for (int t = 0; t < expected.Count; t++)
+        {
+            var e = expected[t].data<float>().ToArray();
+            var a = actual[t].data<float>().ToArray();
+            double scale = e.Max(v => Math.Abs(v));
+            double worst = e.Zip(a, (u, v) => Math.Abs(u - v)).Max();
+            Assert.True(worst <= 1e-5 * scale, $"parameter {t}: largest difference {worst:G3} against a scale of {scale:G3} after 25 steps");
+            Assert.True(actual[t].grad!.abs().max().item<float>() == 0, $"parameter {t}: Step leaves the gradient at zero");
+        }
+        using var initial = new Mlp(shape, MlpInit.TorchDefault, [Rng.Derive(7, "init")], torch.CPU);
+        Assert.True(initial.Weights[0].sub(fused.Weights[0]).abs().max().item<float>() > 1e-2, "the updates moved the weights");
+    }
+
     [Fact]
     public void Divergence_is_reported_not_hidden()
     {

@@ -68,7 +68,7 @@ public static class Check
 
 public static class TestModule
 {
-    // Tests call torch before touching any Experiments type: apply the OpenMP wait policy first (see OpenMpPolicy).
+    // Tests call torch before touching any Experiments type: apply the native settings first (see NativeRuntime).
     [System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void Init() => FourierRepro.Experiments.Hosting.OpenMpPolicy.Apply();
+    internal static void Init() => FourierRepro.Experiments.Hosting.NativeRuntime.Apply();
 }

@@ -2,7 +2,7 @@ using TorchSharp;
 
 namespace FourierRepro.Experiments.Core;
 
-// How many torch threads a training loop uses. libgomp runs with OMP_WAIT_POLICY=PASSIVE here (Hosting/OpenMpPolicy:
+// How many torch threads a training loop uses. libgomp runs with OMP_WAIT_POLICY=PASSIVE here (Hosting/NativeRuntime:
 // spinning workers made 2 threads 50x slower on a busy machine), and with passive workers a step made of many small
 // operations pays a wake-up per operation: measured on a quiet 2-core machine, the 200-point 6x256 step took 8.2 ms
 // with 2 passive threads, 3.3 ms with 2 spinning ones and 4.2 ms with 1 thread; the 16,384-pixel image step 0.144 s
@@ -17,9 +17,13 @@ public static class TorchThreads
     public static int ForStep(double flopsPerStep) => flopsPerStep < SingleThreadBelowFlops ? 1 : Max;
 
     // Sets torch's thread count for a loop of steps of this size, and restores the previous count on dispose.
-    public static IDisposable Use(double flopsPerStep)
+    public static IDisposable Use(double flopsPerStep) => Exactly(ForStep(flopsPerStep));
+
+    // Sets torch's thread count, and restores the previous count on dispose.
+    public static IDisposable Exactly(int wanted)
     {
-        int previous = torch.get_num_threads(), wanted = ForStep(flopsPerStep);
+        if (wanted < 1) throw new ArgumentOutOfRangeException(nameof(wanted), "a loop needs at least one thread");
+        int previous = torch.get_num_threads();
         if (wanted != previous) torch.set_num_threads(wanted);
         return new Restore(previous, wanted);
     }

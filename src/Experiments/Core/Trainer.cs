@@ -12,8 +12,9 @@ public enum LossKind
     BceWithLogits,   // logistic loss on logits, targets in {0, 1} (Rahaman's manifold classification)
 }
 
+// Threads: torch threads for the loop; null lets Core/TorchThreads choose by the size of a step.
 public sealed record TrainSettings(int Iterations, double LearningRate, int RecordEvery,
-    OptimizerKind Optimizer = OptimizerKind.Adam, LossKind Loss = LossKind.MeanSquared);
+    OptimizerKind Optimizer = OptimizerKind.Adam, LossKind Loss = LossKind.MeanSquared, int? Threads = null);
 
 public sealed class TrainingDivergedException(string message) : Exception(message);
 
@@ -34,12 +35,13 @@ public static class Trainer
         if (settings.RecordEvery < 1) throw new ArgumentOutOfRangeException(nameof(settings), "RecordEvery must be ≥ 1");
         using var optimizer = settings.Optimizer switch
         {
-            OptimizerKind.Adam => (optim.Optimizer)optim.Adam(model.Parameters(), settings.LearningRate), // betas (0.9, 0.999), eps 1e-8
-            OptimizerKind.Sgd => optim.SGD(model.Parameters(), settings.LearningRate),
+            OptimizerKind.Adam => (IParameterUpdate)new FusedAdam(model.Parameters(), settings.LearningRate), // betas (0.9, 0.999), eps 1e-8
+            OptimizerKind.Sgd => new TorchOptimizerUpdate(optim.SGD(model.Parameters(), settings.LearningRate)),
             _ => throw new ArgumentOutOfRangeException(nameof(settings)),
         };
+        optimizer.ZeroGrad();
         long points = input.shape[^2];
-        using var threads = TorchThreads.Use(model.Shape.StepFlops(points, model.Members));
+        using var threads = TorchThreads.Exactly(settings.Threads ?? TorchThreads.ForStep(model.Shape.StepFlops(points, model.Members)));
         for (int i = 0; ; i++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -55,7 +57,7 @@ public static class Trainer
     }
 
     // One iteration: forward, a frame when due, and the update. Returns true after the last frame.
-    static bool Step(Mlp model, Tensor input, Tensor target, TrainSettings settings, optim.Optimizer optimizer, int i, Action<Frame>? onFrame)
+    static bool Step(Mlp model, Tensor input, Tensor target, TrainSettings settings, IParameterUpdate optimizer, int i, Action<Frame>? onFrame)
     {
         using var scope = torch.NewDisposeScope();
         var prediction = model.Forward(input);
@@ -70,9 +72,8 @@ public static class Trainer
             onFrame?.Invoke(new Frame(i, prediction.detach(), losses));
         }
         if (last) return true;
-        optimizer.zero_grad();
-        memberLoss.sum().backward();
-        optimizer.step();
+        memberLoss.sum().backward(); // gradients are zero here: cleared before the loop and by every Step
+        optimizer.Step();
         return false;
     }
 

@@ -34,8 +34,13 @@ public static class Bench
         int k = 20;
         var ensemble = SpectralBiasStep(members: k, quick ? 10 : 40, Gemm());
         Add(ensemble);
+        // One at a time, as the library would run it by default: all threads (TorchThreads picks 1 for such small steps).
+        var singleAllThreads = SpectralBiasStep(members: 1, quick ? 50 : 200, Gemm(), threads);
+        Add(singleAllThreads);
         double speedup = single.Median * k / ensemble.Median;
-        output.WriteLine($"  ensemble of {k}: {k / ensemble.Median:F0} network-steps/s against {1 / single.Median:F0} one at a time: {speedup:F2}x");
+        output.WriteLine($"  ensemble of {k}: {k / ensemble.Median:F0} network-steps/s against {1 / single.Median:F0} one at a time on 1 thread ({speedup:F2}x) " +
+                         $"and {1 / singleAllThreads.Median:F0} one at a time on {threads} threads ({singleAllThreads.Median * k / ensemble.Median:F2}x)");
+        Add(AdamUpdate(k, quick ? 10 : 40));
         Add(NtkBuildAndSolve(quick ? 2048 : 4096, Gemm(1536, 4, ScalarType.Float64)));
         Add(MetricWrites(quick ? 100_000 : 500_000, single.Median));
         Add(ImageMemory(quick ? 4_096 : 16_384, quick ? 300 : 2_000));
@@ -141,18 +146,53 @@ public static class Bench
         return Summarise($"image step, {pixels} px", times, shape.StepFlops(pixels), gemm, $"{steps} steps after 2 warm-up");
     }
 
-    // The spectral-bias step (200 points, 6 × 256, Adam), one network or an ensemble trained as one batched model.
-    static Result SpectralBiasStep(int members, int steps, double gemm)
+    // The spectral-bias step (200 points, 6 × 256, Adam), one network or an ensemble trained as one batched model;
+    // the thread count is the training loop's own choice (Core/TorchThreads) unless `threads` forces one.
+    static Result SpectralBiasStep(int members, int steps, double gemm, int? threads = null)
     {
         using var scope = torch.NewDisposeScope();
         var shape = new MlpShape(1, 256, 6, 1);
         var x = torch.linspace(0, 1, 200).reshape(200, 1);
         var y = torch.sin(x * 30);
         using var model = new Mlp(shape, MlpInit.TorchDefault, Enumerable.Range(1, members).Select(s => Rng.Derive(s, "init")).ToList(), torch.CPU);
-        var times = StepTimes(model, x, y, new TrainSettings(steps, 3e-4, int.MaxValue), warmup: 5);
-        var r = Summarise(members == 1 ? "spectral-bias step, 1 network" : $"spectral-bias step, ensemble of {members}", times, shape.StepFlops(200, members), gemm,
-            $"{members / times[times.Length / 2]:F0} network-steps/s");
-        return r;
+        var times = StepTimes(model, x, y, new TrainSettings(steps, 3e-4, int.MaxValue, Threads: threads), warmup: 5);
+        string name = members == 1 ? "spectral-bias step, 1 network" : $"spectral-bias step, ensemble of {members}";
+        if (threads is not null) name += $", {threads} threads";
+        return Summarise(name, times, shape.StepFlops(200, members), gemm, $"{members / times[times.Length / 2]:F0} network-steps/s");
+    }
+
+    // The Adam update alone for the parameters of an ensemble of spectral-bias networks (6.6 M for 20): the project's
+    // one-pass FusedAdam against torch.optim.Adam, side by side on the same parameters and gradients.
+    static Result AdamUpdate(int members, int steps)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = new Mlp(new MlpShape(1, 256, 6, 1), MlpInit.TorchDefault, Enumerable.Range(1, members).Select(s => Rng.Derive(s, "init")).ToList(), torch.CPU);
+        using var threads = TorchThreads.Use(model.Shape.StepFlops(200, members));
+        var gradients = model.Parameters().Select(p => torch.randn_like(p).mul_(1e-3)).ToList();
+        void SetGradients()
+        {
+            using var _ = torch.no_grad();
+            foreach (var (p, g) in model.Parameters().Zip(gradients)) p.grad = g.clone();
+        }
+        double[] Time(Action step)
+        {
+            var times = new List<double>();
+            for (int i = 0; i < steps + 3; i++)
+            {
+                SetGradients();
+                var sw = Stopwatch.StartNew();
+                step();
+                if (i >= 3) times.Add(sw.Elapsed.TotalSeconds);
+            }
+            return times.ToArray();
+        }
+        using var fused = new FusedAdam(model.Parameters(), 1e-4);
+        var fusedTimes = Time(fused.Step);
+        using var reference = optim.Adam(model.Parameters(), 1e-4);
+        var referenceTimes = Time(() => reference.step());
+        Array.Sort(referenceTimes);
+        var r = Summarise($"Adam update, {members} networks ({model.Shape.ParameterCount() * members / 1e6:F1} M parameters)", fusedTimes, 0, 0, "");
+        return r with { AchievedGflops = 0, RatioToGemm = 0, Note = $"torch.optim.Adam {referenceTimes[referenceTimes.Length / 2] * 1e3:F2} ms: {referenceTimes[referenceTimes.Length / 2] / r.Median:F1}x" };
     }
 
     // Metric rows through MetricWriter into a real SQLite file, and their share of a spectral-bias run's time

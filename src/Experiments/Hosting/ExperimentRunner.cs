@@ -52,7 +52,6 @@ public sealed class ExperimentRunner(IOptions<RunnerOptions> options, IConfigura
         var plan = RunPlan.Build(experiments, scale, o.Seeds, o.Set, FileOverrides(scale));
         var device = TorchSetup.SelectDevice(o.Device);
         int threads = TorchSetup.ConfigureThreads(o.Threads);
-        NativeHeap.BoundGrowth();
 
         using (var db = ResultsDatabase.Open(o.Db)) Register(db, experiments);
         var provenance = Provenance.Collect(device, threads);

@@ -24,8 +24,9 @@ public sealed class SamplingWidthExperiment : Experiment<SamplingWidthConfig>
     public override int DefaultSeeds(Scale scale) => 1; // the seed draws one batch of Signals signals per α; Signals sets the replication
 
     // Cost, measured with --threads 1 on a busy shared 2-core machine (CPU time, user + system): ~1 ms per network
-    // step at smoke (128 points, width 128), ~4.4 ms at standard (256 points, width 256); about a third of it is system
-    // time for page faults (Hosting/NativeHeap). Sparse networks per α = 4 distributions × 9 sweep values × Signals.
+    // step at smoke (128 points, width 128), ~4.4 ms at standard (256 points, width 256), a third of it system time
+    // for page faults that Hosting/NativeRuntime's heap settings later removed (smoke: 30 s → 17 s wall on 2 quiet
+    // cores). Sparse networks per α = 4 distributions × 9 sweep values × Signals.
     public override SamplingWidthConfig Defaults(Scale scale) => scale switch
     {
         // 3 α × (36 sparse + 1 dense) nets of 300 steps: 35 s CPU. One signal per α: the U-shape, the overlap of the
