@@ -160,19 +160,21 @@ public sealed class Mlp : IDisposable
         Tensor h = torch.matmul(x, weights[0]).add_(biases[0]);
         for (int l = 1; l < weights.Count; l++)
         {
-            h = nn.functional.relu(h);
+            h = nn.functional.relu(h, inplace: true); // see ForwardSingle
             h = torch.matmul(h, weights[l]).add_(biases[l]);
         }
         return Activation == OutputActivation.Sigmoid ? torch.sigmoid(h) : h;
     }
 
     // One network on [N, in]: plain 2D GEMMs with the bias fused in (addmm), on views of the stacked parameters.
+    // ReLU in place: a matmul's backward needs its inputs, not its output, so autograd allows it (and would throw at
+    // backward if it did not); it saves a whole activation per layer (65,536-pixel image step: 0.54 → 0.51 s).
     Tensor ForwardSingle(Tensor x)
     {
         Tensor h = x;
         for (int l = 0; l < weights.Count; l++)
         {
-            if (l > 0) h = nn.functional.relu(h);
+            if (l > 0) h = nn.functional.relu(h, inplace: true);
             h = torch.addmm(biases[l].view(-1), h, weights[l].select(0, 0), 1, 1);
         }
         return Activation == OutputActivation.Sigmoid ? torch.sigmoid(h) : h;
