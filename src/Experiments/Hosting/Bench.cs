@@ -27,7 +27,7 @@ public static class Bench
         output.WriteLine($"{"workload",-44} {"median",10} {"min",10} {"max",10}  {"GFLOP/s",8} {"GEMM",8} {"ratio",6}  note");
 
         foreach (int pixels in quick ? new[] { 16_384 } : new[] { 65_536, 16_384 })
-            Add(ImageStep(pixels, quick ? 5 : 10, Gemm()));
+            Add(ImageStep(pixels, quick ? 5 : 20, Gemm()));
         var gemm = Gemm();
         var single = SpectralBiasStep(members: 1, quick ? 50 : 200, gemm);
         Add(single);
@@ -146,8 +146,8 @@ public static class Bench
         var target = torch.rand(pixels, 3);
         var shape = new MlpShape(512, 256, 4, 3);
         using var model = new Mlp(shape, MlpInit.StaxGlorot, [rng.Derive("init")], torch.CPU, OutputActivation.Sigmoid);
-        var times = StepTimes(model, features, target, new TrainSettings(steps, 1e-3, int.MaxValue), warmup: 2);
-        return Summarise($"image step, {pixels} px", times, shape.StepFlops(pixels), gemm, $"{steps} steps after 2 warm-up");
+        var times = StepTimes(model, features, target, new TrainSettings(steps, 1e-3, int.MaxValue), warmup: 3);
+        return Summarise($"image step, {pixels} px", times, shape.StepFlops(pixels), gemm, $"{steps} steps after 3 warm-up");
     }
 
     // The spectral-bias step (200 points, 6 × 256, Adam), one network or an ensemble trained as one batched model;
