@@ -158,4 +158,32 @@ public sealed class HostTests : IDisposable
         using var c = ResultsDatabase.Open(db);
         Assert.Equal(0, c.ClaimChecks.Count());
     }
+
+    [Fact]
+    public async Task Bench_quick_measures_every_workload_and_writes_json()
+    {
+        // Shape and sanity only: times on a shared machine are not asserted, but every workload must have run,
+        // with consistent order statistics and a GEMM reference from the same process.
+        var json = dir.File("bench.json");
+        int previousThreads = TorchSharp.torch.get_num_threads();
+        try { Assert.Equal(0, await Hosts.Experiments("bench", "--quick", "--json", json, "--threads", "1")); }
+        finally { TorchSharp.torch.set_num_threads(previousThreads); }
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var results = doc.RootElement.GetProperty("results").EnumerateArray().ToList();
+        string[] expected = ["image step", "spectral-bias step, 1 network", "ensemble of 20", "Adam update", "NTK", "metric rows", "image run memory"];
+        foreach (var name in expected)
+            Assert.Contains(results, r => r.GetProperty("Workload").GetString()!.Contains(name));
+        foreach (var r in results)
+        {
+            string workload = r.GetProperty("Workload").GetString()!;
+            double median = r.GetProperty("Median").GetDouble(), min = r.GetProperty("Min").GetDouble(), max = r.GetProperty("Max").GetDouble();
+            Assert.True(min > 0 && min <= median && median <= max, $"{workload}: min {min}, median {median}, max {max}");
+            if (r.GetProperty("FlopsPerRepeat").GetDouble() > 0)
+            {
+                double ratio = r.GetProperty("RatioToGemm").GetDouble();
+                Assert.True(r.GetProperty("GemmGflops").GetDouble() > 0 && ratio > 0 && ratio < 2, $"{workload}: ratio to GEMM {ratio}");
+            }
+        }
+        Assert.True(doc.RootElement.GetProperty("ensembleSpeedup").GetDouble() > 0);
+    }
 }

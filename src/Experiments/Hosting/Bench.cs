@@ -120,10 +120,12 @@ public static class Bench
     // Per-step wall times of Trainer.Train (the project's training loop), after `warmup` steps.
     static double[] StepTimes(Mlp model, Tensor input, Tensor target, TrainSettings settings, int warmup)
     {
+        if (warmup < 1) throw new ArgumentOutOfRangeException(nameof(warmup), "at least one warm-up step");
         var stamps = new List<long>();
         Trainer.Train(model, input, target, settings with { Iterations = warmup + settings.Iterations, RecordEvery = int.MaxValue }, null, default,
             i => stamps.Add(Stopwatch.GetTimestamp()));
-        return stamps.Skip(warmup).Zip(stamps.Skip(warmup + 1), (a, b) => Stopwatch.GetElapsedTime(a, b).TotalSeconds).ToArray();
+        // stamps[i] is taken after update i + 1, so the interval ending at stamps[warmup] is the first step after warm-up.
+        return stamps.Skip(warmup - 1).Zip(stamps.Skip(warmup), (a, b) => Stopwatch.GetElapsedTime(a, b).TotalSeconds).ToArray();
     }
 
     static Result Summarise(string workload, double[] times, double flops, double gemm, string note)
