@@ -17,6 +17,7 @@ param(
     [ValidateSet('auto', 'cpu', 'cuda')] [string] $Device = 'auto',
     [string] $Db = 'results/fourier.db',
     [string[]] $Experiments = @('all'),
+    [ValidateRange(1, [int]::MaxValue)] [int] $FirstSeed = 1,
     [switch] $Force
 )
 $ErrorActionPreference = 'Stop'
@@ -33,14 +34,17 @@ $experimentsDll = 'src/Experiments/bin/Release/net10.0/FourierRepro.Experiments.
 $analysisDll = 'src/Analysis/bin/Release/net10.0/FourierRepro.Analysis.dll'
 
 Write-Host "== experiments ($($Experiments -join ', ')) at scale $Scale into $Db"
-$runArgs = @('run') + $Experiments + @('--scale', $Scale, '--device', $Device, '--db', $Db)
+$runArgs = @('run') + $Experiments + @('--scale', $Scale, '--device', $Device, '--db', $Db, '--first-seed', $FirstSeed)
 if ($Force) { $runArgs += '--force' }
 dotnet $experimentsDll @runArgs
 $runExit = $LASTEXITCODE
 if ($runExit -eq 2 -or $runExit -eq 130) { exit $runExit }  # bad input, or interrupted: nothing to report yet
 
 Write-Host "== analysis: figures, claims and report in reports/$Scale"
-dotnet $analysisDll report --db $Db --scale $Scale --out "reports/$Scale"
+# The report uses every completed run at this scale, whatever its seeds; with -FirstSeed it uses that block only.
+$reportArgs = @('report', '--db', $Db, '--scale', $Scale, '--out', "reports/$Scale")
+if ($FirstSeed -ne 1) { $reportArgs += @('--seeds', "$FirstSeed-$($FirstSeed + 9999)") }
+dotnet $analysisDll @reportArgs
 $reportExit = $LASTEXITCODE
 if ($reportExit -eq 2) { exit 2 }
 

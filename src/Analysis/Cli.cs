@@ -16,15 +16,17 @@ public static class Cli
         var scale = new Option<string>("--scale") { Description = "smoke | standard | paper (default: standard)", DefaultValueFactory = _ => "standard" };
         var outDir = new Option<string?>("--out") { Description = "Output folder (default: reports/<scale>)" };
         var experiment = new Option<string?>("--experiment") { Description = "Only this experiment" };
+        var seeds = new Option<string?>("--seeds") { Description = "Only runs with seeds in FIRST-LAST, e.g. 101-103 (a replication on fresh seeds; default: every completed run)" };
 
         var report = new Command("report", "Draw every figure from the database, evaluate the claims, write REPORT.md and REPORT.html; exits 1 when a required claim fails")
         {
-            db, scale, outDir,
+            db, scale, outDir, seeds,
         };
         report.SetAction(r => Guard(output, () =>
         {
             var s = CheckScale(r.GetValue(scale)!);
-            using var context = Open(r.GetValue(db)!, s, r.GetValue(outDir) ?? Path.Combine("reports", s));
+            var range = SeedRange(r.GetValue(seeds));
+            using var context = Open(r.GetValue(db)!, s, r.GetValue(outDir) ?? Path.Combine("reports", s)) with { Seeds = range };
             output.WriteLine($"Writing the {s} report to {context.OutDir}");
             var outcome = ReportWriter.Write(context, AnalysisCatalog.All, output);
             output.WriteLine($"Wrote {outcome.MarkdownPath}, {outcome.HtmlPath} and {outcome.Figures.Count} figures");
@@ -34,13 +36,15 @@ public static class Cli
 
         var claims = new Command("claims", "Evaluate the claim catalog against the database, record the checks, print a table; exits 1 when a required claim fails")
         {
-            db, scale, experiment,
+            db, scale, experiment, seeds,
         };
         claims.SetAction(r => Guard(output, () =>
         {
             var s = CheckScale(r.GetValue(scale)!);
             var modules = Modules(r.GetValue(experiment));
-            using var context = Open(r.GetValue(db)!, s, Path.Combine("reports", s));
+            var range = SeedRange(r.GetValue(seeds));
+            using var context = Open(r.GetValue(db)!, s, Path.Combine("reports", s)) with { Seeds = range };
+            if (range is { } block) output.WriteLine($"Runs with seeds {block.First}..{block.Last} only");
             var checks = ClaimEvaluator.Evaluate(context, modules);
             ClaimEvaluator.PrintTable(output, checks, s);
             return checks.Any(c => c.State == ClaimState.Failed) ? ClaimFailed : Ok;
@@ -89,6 +93,16 @@ public static class Cli
 
     static string CheckScale(string scale) =>
         Scales.All.Contains(scale) ? scale : throw new UsageException($"unknown scale '{scale}' (known: {string.Join(", ", Scales.All)})");
+
+    static (int First, int Last)? SeedRange(string? text)
+    {
+        if (text is null) return null;
+        var parts = text.Split('-');
+        if (parts.Length == 2 && int.TryParse(parts[0], out int first) && int.TryParse(parts[1], out int last) && first >= 1 && last >= first)
+            return (first, last);
+        if (parts.Length == 1 && int.TryParse(parts[0], out int only) && only >= 1) return (only, only);
+        throw new UsageException($"--seeds '{text}': expected FIRST-LAST with 1 <= FIRST <= LAST, e.g. 101-103");
+    }
 
     static IReadOnlyList<IAnalysisModule> Modules(string? experiment)
     {

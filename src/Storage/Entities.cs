@@ -94,7 +94,15 @@ public sealed class ClaimCheckRecord
     public required string Scale { get; set; }
     public double? Measured { get; set; }
     public required string Expectation { get; set; }     // the tolerance as text, e.g. "Spearman rho >= 0.8"
-    public bool Passed { get; set; }
+    public bool Passed { get; set; }                     // reproduced (empirical) or holds (identity)
+    public string Kind { get; set; } = "empirical";      // empirical | identity
+    public string? Verdict { get; set; }                 // reproduced | not reproduced | holds | ... as the report shows it
+    public double? ControlMeasured { get; set; }         // the same measure on the negative control
+    public bool? ControlHeld { get; set; }               // whether the effect held on the control (it must not)
+    public double? PValue { get; set; }                  // one-sided, under the claim's null hypothesis
+    public double? CiLow { get; set; }                   // 95 % interval of the effect
+    public double? CiHigh { get; set; }
+    public int? N { get; set; }                          // units the statistic used (seeds, images, runs)
     public required string Details { get; set; }
     public required string RunIds { get; set; }          // JSON array
     public DateTime EvaluatedAt { get; set; }

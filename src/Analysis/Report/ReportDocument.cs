@@ -10,6 +10,23 @@ public sealed record ReportParagraph(string Text) : ReportBlock;
 public sealed record ReportTable(string[] Header, IReadOnlyList<string[]> Rows) : ReportBlock;
 public sealed record ReportImage(string RelativePath, string Alt) : ReportBlock;
 
+// A verdict inside a table cell: plain text in Markdown, a coloured badge in HTML (green holds, red does not,
+// grey not evaluated). Travels through the string cells as a marked-up token.
+public sealed record ReportVerdict(string Text, bool Holds, bool NotEvaluated)
+{
+    const char Mark = '\u0001';
+    public override string ToString() => $"{Mark}{(NotEvaluated ? 'n' : Holds ? 'y' : 'x')}{Text}";
+
+    public static string Markdown(string cell) => cell.Length > 1 && cell[0] == Mark ? cell[2..] : cell;
+
+    public static string Html(string cell, Func<string, string> encode)
+    {
+        if (cell.Length < 2 || cell[0] != Mark) return encode(cell);
+        var css = cell[1] switch { 'y' => "pass", 'x' => "fail", _ => "none" };
+        return $"<span class=\"verdict {css}\">{encode(cell[2..])}</span>";
+    }
+}
+
 public static class ReportDocument
 {
     public static string ToMarkdown(IEnumerable<ReportBlock> blocks)
@@ -33,7 +50,7 @@ public static class ReportDocument
         return sb.ToString();
     }
 
-    static string Cell(string s) => s.Replace("|", "\\|").Replace("\n", " ");
+    static string Cell(string s) => ReportVerdict.Markdown(s).Replace("|", "\\|").Replace("\n", " ");
 
     public static string ToHtml(string title, IEnumerable<ReportBlock> blocks)
     {
@@ -42,17 +59,19 @@ public static class ReportDocument
         sb.AppendLine($"<title>{E(title)}</title>");
         sb.AppendLine("<style>body{font-family:sans-serif;max-width:1300px;margin:2em auto;padding:0 1em;line-height:1.45}" +
                       "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:4px 8px;vertical-align:top}" +
-                      "th{background:#eee}img{max-width:100%;border:1px solid #ddd}</style></head><body>");
+                      "th{background:#eee}img{max-width:100%;border:1px solid #ddd}" +
+                      ".verdict{font-weight:bold;padding:1px 6px;border-radius:3px;white-space:nowrap}.pass{background:#d4f4d2;color:#14561a}" +
+                      ".fail{background:#fbd3d0;color:#8a1710}.none{background:#e6e6e6;color:#444}</style></head><body>");
         foreach (var block in blocks)
         {
             switch (block)
             {
                 case ReportHeading h: sb.AppendLine($"<h{h.Level}>{E(h.Text)}</h{h.Level}>"); break;
-                case ReportParagraph p: sb.AppendLine($"<p>{E(p.Text)}</p>"); break;
+                case ReportParagraph p: sb.AppendLine($"<p>{Bold(E(p.Text))}</p>"); break;
                 case ReportImage i: sb.AppendLine($"<p><img src=\"{E(i.RelativePath)}\" alt=\"{E(i.Alt)}\"></p>"); break;
                 case ReportTable t:
                     sb.Append("<table><tr>").Append(string.Concat(t.Header.Select(c => $"<th>{E(c)}</th>"))).AppendLine("</tr>");
-                    foreach (var row in t.Rows) sb.Append("<tr>").Append(string.Concat(row.Select(c => $"<td>{E(c)}</td>"))).AppendLine("</tr>");
+                    foreach (var row in t.Rows) sb.Append("<tr>").Append(string.Concat(row.Select(c => $"<td>{ReportVerdict.Html(c, E)}</td>"))).AppendLine("</tr>");
                     sb.AppendLine("</table>");
                     break;
             }
@@ -61,5 +80,8 @@ public static class ReportDocument
         return sb.ToString();
     }
 
-    static string E(string s) => WebUtility.HtmlEncode(s).Replace("**", "");
+    static string E(string s) => WebUtility.HtmlEncode(s);
+
+    // **bold** in paragraphs, as in the Markdown twin.
+    static string Bold(string html) => System.Text.RegularExpressions.Regex.Replace(html, @"\*\*(.+?)\*\*", "<b>$1</b>");
 }

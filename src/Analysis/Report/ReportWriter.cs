@@ -23,13 +23,7 @@ public static class ReportWriter
         };
 
         var claims = ClaimEvaluator.Evaluate(context, modules);
-        blocks.Add(new ReportHeading(2, "Claims"));
-        blocks.Add(new ReportTable(["id", "claim (paper)", "measured", "expectation", "result", "how it is measured"],
-            claims.Select(c => new[]
-            {
-                c.Claim.Id, c.Claim.Statement, c.Result is null ? "—" : c.Result.Measured.ToString("G4"),
-                c.Claim.Expectation, c.StateText, c.Claim.Method,
-            }).ToList()));
+        blocks.AddRange(ClaimBlocks(claims, context.Scale));
 
         blocks.Add(new ReportHeading(2, "Runs"));
         var runRows = new List<string[]>();
@@ -73,6 +67,49 @@ public static class ReportWriter
         context.Db.SaveChanges();
         return new Outcome(figures, claims, md, html);
     }
+
+    // The claims at a glance: a summary line, one row per empirical claim (verdict, effect, control, p, n), the
+    // identity checks in a table of their own, then each claim's statement, method, null hypothesis and control.
+    static IEnumerable<ReportBlock> ClaimBlocks(IReadOnlyList<ClaimCheck> claims, string scale)
+    {
+        yield return new ReportHeading(2, "Claims");
+        yield return new ReportParagraph(ClaimEvaluator.Summary(claims, scale) + ". An empirical claim is reproduced when its effect is " +
+            $"beyond the bound fixed in advance, its test gives p < {Significance.Alpha}, and the same measure on its negative control " +
+            "(runs in which the effect is absent by construction) does not hold. Identity checks hold by construction: they test the " +
+            "implementation and are not counted as reproduced findings.");
+        var empirical = claims.Where(c => c.Claim.Kind == ClaimKind.Empirical).ToList();
+        yield return new ReportTable(["id", "verdict", "effect", "bound", "control", "p", "95% CI", "n", "claim (paper)"],
+            empirical.Select(c => new[]
+            {
+                c.Claim.Id, new ReportVerdict(c.Verdict, c.Holds, c.State == ClaimState.NotEvaluated).ToString(),
+                Effect(c), c.Claim.Expectation,
+                c.Result?.Control is { } k ? $"{k.Measured:G4} ({(k.EffectHolds ? "effect holds!" : "absent")})" : "—",
+                c.Result?.Test is { } t ? t.PValue.ToString("G3") : "—",
+                c.Result?.Test is { } u ? $"[{u.CiLow:G3}, {u.CiHigh:G3}]" : "—",
+                c.Result?.Test is { } v ? $"{v.N} {v.Unit}" : "—",
+                c.Claim.Statement,
+            }).ToList());
+        var identities = claims.Where(c => c.Claim.Kind == ClaimKind.Identity).ToList();
+        if (identities.Count > 0)
+        {
+            yield return new ReportHeading(3, "Identity checks (implementation, true by construction)");
+            yield return new ReportTable(["id", "verdict", "measured", "bound", "what it checks"],
+                identities.Select(c => new[] { c.Claim.Id, new ReportVerdict(c.Verdict, c.Holds, c.State == ClaimState.NotEvaluated).ToString(), Effect(c), c.Claim.Expectation, c.Claim.Statement }).ToList());
+        }
+        yield return new ReportHeading(3, "How each claim is measured");
+        foreach (var c in claims)
+        {
+            var text = $"**{c.Claim.Id}** ({c.Verdict}{(c.Reason.Length > 0 ? ": " + c.Reason : "")}). {c.Claim.Method}";
+            if (c.Claim.NullHypothesis.Length > 0) text += $" Null hypothesis: {c.Claim.NullHypothesis}";
+            if (c.Claim.ControlText.Length > 0) text += $" Negative control: {c.Claim.ControlText}";
+            if (c.Claim.Power.Length > 0) text += $" Where required: {c.Claim.Power}";
+            if (c.Result?.Test is { } t) text += $" Test: {t.Summary}.";
+            if (c.State == ClaimState.NotEvaluated) text += $" Not evaluated: {c.Reason}.";
+            yield return new ReportParagraph(text);
+        }
+    }
+
+    static string Effect(ClaimCheck c) => c.Result is null || c.State == ClaimState.NotEvaluated ? "—" : c.Result.Measured.ToString("G4");
 
     static void RecordArtifact(AnalysisContext context, string path, string kind, string experiment, long[] runIds)
     {

@@ -16,7 +16,8 @@ public static class Cli
     {
         var experimentsArg = new Argument<string[]>("experiments") { Arity = ArgumentArity.OneOrMore, Description = "Experiment names (see `list`), or `all`" };
         var scale = new Option<string>("--scale") { Description = "smoke | standard | paper (default: Runner:Scale in appsettings.json, standard)" };
-        var seeds = new Option<int?>("--seeds") { Description = "Runs (seeds 1..N) per configuration (default: the experiment's own at that scale)" };
+        var seeds = new Option<int?>("--seeds") { Description = "Runs (seeds S..S+N-1) per configuration (default: the experiment's own at that scale)" };
+        var firstSeed = new Option<int?>("--first-seed") { Description = "First seed S (default 1): a replication on fresh seeds, e.g. --first-seed 101" };
         var db = new Option<string>("--db") { Description = $"Results database file (default: {ResultsDatabase.DefaultPath})" };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda (default: auto, CUDA when this build and the machine have it)" };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default: one per core)" };
@@ -25,7 +26,7 @@ public static class Cli
 
         var run = new Command("run", "Run experiments into the results database, skipping runs already completed")
         {
-            experimentsArg, scale, seeds, db, device, threads, force, set,
+            experimentsArg, scale, seeds, firstSeed, db, device, threads, force, set,
         };
         run.SetAction((result, token) =>
         {
@@ -34,6 +35,7 @@ public static class Cli
             for (int i = 0; i < names.Length; i++) values[$"{RunnerOptions.Section}:Experiments:{i}"] = names[i];
             if (result.GetValue(scale) is { } s) values[$"{RunnerOptions.Section}:Scale"] = s;
             if (result.GetValue(seeds) is { } n) values[$"{RunnerOptions.Section}:Seeds"] = n.ToString();
+            if (result.GetValue(firstSeed) is { } fs) values[$"{RunnerOptions.Section}:FirstSeed"] = fs.ToString();
             if (result.GetValue(db) is { } d) values[$"{RunnerOptions.Section}:Db"] = d;
             if (result.GetValue(device) is { } dv) values[$"{RunnerOptions.Section}:Device"] = dv;
             if (result.GetValue(threads) is { } t) values[$"{RunnerOptions.Section}:Threads"] = t.ToString();

@@ -49,7 +49,7 @@ public sealed class ExperimentRunner(IOptions<RunnerOptions> options, IConfigura
         var experiments = o.Experiments.Contains("all", StringComparer.OrdinalIgnoreCase)
             ? ExperimentCatalog.All
             : o.Experiments.Select(n => ExperimentCatalog.Find(n)!).Distinct().ToList();
-        var plan = RunPlan.Build(experiments, scale, o.Seeds, o.Set, FileOverrides(scale));
+        var plan = RunPlan.Build(experiments, scale, o.Seeds, o.Set, FileOverrides(scale), o.FirstSeed);
         var device = TorchSetup.SelectDevice(o.Device);
         int threads = TorchSetup.ConfigureThreads(o.Threads);
 

@@ -7,9 +7,9 @@ public sealed record PlannedRun(IExperiment Experiment, Scale Scale, int Seed, P
 
 public static class RunPlan
 {
-    // experiment × configuration grid × seeds 1..N. Throws ConfigException on a bad override.
+    // experiment × configuration grid × seeds firstSeed..firstSeed+N−1. Throws ConfigException on a bad override.
     public static List<PlannedRun> Build(IEnumerable<IExperiment> experiments, Scale scale, int? seeds, IReadOnlyList<string> settings,
-        Func<string, IReadOnlyDictionary<string, string>>? fileOverrides = null)
+        Func<string, IReadOnlyDictionary<string, string>>? fileOverrides = null, int firstSeed = 1)
     {
         var chosen = experiments.ToList();
         var byExperiment = ParseSettings(settings, chosen);
@@ -24,7 +24,7 @@ public static class RunPlan
             {
                 var json = ConfigOverrides.CanonicalJson(config.Config);
                 var hash = ConfigOverrides.Hash(json);
-                for (int seed = 1; seed <= n; seed++) plan.Add(new PlannedRun(experiment, scale, seed, config, json, hash));
+                for (int seed = firstSeed; seed < firstSeed + n; seed++) plan.Add(new PlannedRun(experiment, scale, seed, config, json, hash));
             }
         }
         return plan;

@@ -12,6 +12,7 @@ public sealed class RunnerOptions
     public string[] Experiments { get; set; } = [];
     public string Scale { get; set; } = "standard";
     public int? Seeds { get; set; }                 // runs per configuration; null = the experiment's default at this scale
+    public int FirstSeed { get; set; } = 1;         // seeds FirstSeed .. FirstSeed + Seeds - 1
     public string Db { get; set; } = ResultsDatabase.DefaultPath;
     public string Device { get; set; } = "auto";    // auto | cpu | cuda
     public int Threads { get; set; }                // torch intra-op threads; 0 = one per core
@@ -26,6 +27,7 @@ public sealed class RunnerOptionsValidator : IValidateOptions<RunnerOptions>
         var problems = new List<string>();
         if (!ScaleNames.TryParse(o.Scale, out _)) problems.Add($"unknown scale '{o.Scale}' (known: smoke, standard, paper)");
         if (o.Seeds is <= 0) problems.Add($"--seeds must be a positive number, not {o.Seeds}");
+        if (o.FirstSeed <= 0) problems.Add($"--first-seed must be a positive number, not {o.FirstSeed}");
         if (o.Device is not ("auto" or "cpu" or "cuda")) problems.Add($"unknown device '{o.Device}' (known: auto, cpu, cuda)");
         if (o.Threads < 0) problems.Add($"--threads must be 0 (one per core) or positive, not {o.Threads}");
         foreach (var e in o.Experiments)

@@ -118,10 +118,26 @@ namespace FourierRepro.Storage.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<double?>("CiHigh")
+                        .HasColumnType("REAL")
+                        .HasColumnName("ci_high");
+
+                    b.Property<double?>("CiLow")
+                        .HasColumnType("REAL")
+                        .HasColumnName("ci_low");
+
                     b.Property<string>("ClaimId")
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("claim_id");
+
+                    b.Property<bool?>("ControlHeld")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("control_held");
+
+                    b.Property<double?>("ControlMeasured")
+                        .HasColumnType("REAL")
+                        .HasColumnName("control_measured");
 
                     b.Property<string>("Details")
                         .IsRequired()
@@ -142,9 +158,22 @@ namespace FourierRepro.Storage.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("experiment");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
                     b.Property<double?>("Measured")
                         .HasColumnType("REAL")
                         .HasColumnName("measured");
+
+                    b.Property<int?>("N")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("n");
+
+                    b.Property<double?>("PValue")
+                        .HasColumnType("REAL")
+                        .HasColumnName("p_value");
 
                     b.Property<bool>("Passed")
                         .HasColumnType("INTEGER")
@@ -159,6 +188,10 @@ namespace FourierRepro.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("scale");
+
+                    b.Property<string>("Verdict")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("verdict");
 
                     b.HasKey("Id")
                         .HasName("pk_claim_checks");
