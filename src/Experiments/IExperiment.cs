@@ -51,8 +51,12 @@ public sealed class RunContext
     public Rng Rng(string stream) => Core.Rng.Derive(Seed, stream);
 }
 
-// One point of an experiment's configuration grid: a label for people and the resolved configuration.
-public sealed record PlannedConfig(string Label, object Config);
+// One point of an experiment's configuration grid: a label for people and the resolved configuration. MaxSeeds caps
+// its seeds below the plan's (negative-control points that need fewer runs than the real ones).
+public sealed record PlannedConfig(string Label, object Config)
+{
+    public int? MaxSeeds { get; init; }
+}
 
 public interface IExperiment
 {

@@ -20,6 +20,17 @@ public sealed record SpectralBiasRun(
         return sum / Steps.Length;
     }
 
+    // Learning measured from the network's own initial state: the first recorded iteration after initialisation at
+    // which 2|f̃(k_i)|/A_i reaches `threshold` (material progress: half the target amplitude), +∞ when it never does,
+    // NaN when the component was already there at initialisation (nothing was learned about it).
+    public double MaterialLearnIteration(int frequencyIndex, double threshold)
+    {
+        if (Normalized[0, frequencyIndex] >= threshold) return double.NaN;
+        for (int f = 1; f < Steps.Length; f++)
+            if (Normalized[f, frequencyIndex] >= threshold) return Steps[f];
+        return double.PositiveInfinity;
+    }
+
     // First recorded iteration at which 2|f̃(k_i)|/A_i reaches `threshold`; +∞ when it never does.
     public double LearnIteration(int frequencyIndex, double threshold)
     {
@@ -32,13 +43,24 @@ public sealed record SpectralBiasRun(
 public static class SpectralBiasData
 {
     public const string Experiment = "spectral-bias";
+    public const string NoMapping = "none";               // the paper's networks
+    public const string FlatFourierMapping = "flat-fourier"; // the negative control (SpectralBiasConfig.Mapping)
 
-    // Completed runs at the context's scale, by amplitude case. When runs of one case were made with different
-    // configurations (e.g. a --set override into the same database), the configuration with the most runs is used.
-    public static Dictionary<string, List<SpectralBiasRun>> Load(AnalysisContext context)
+    // Completed runs of the paper's networks at the context's scale, by amplitude case. When runs of one case were
+    // made with different configurations (e.g. a --set override into the same database), the configuration with the
+    // most runs is used.
+    public static Dictionary<string, List<SpectralBiasRun>> Load(AnalysisContext context) => Load(context, NoMapping);
+
+    // The negative-control runs: the same targets learned through a flat-spectrum Fourier feature mapping.
+    public static Dictionary<string, List<SpectralBiasRun>> LoadControls(AnalysisContext context) => Load(context, FlatFourierMapping);
+
+    static string MappingOf(RunRecord run) =>
+        run.Config().TryGetProperty("Mapping", out var m) ? m.GetString() ?? NoMapping : NoMapping; // databases from before the control have none
+
+    static Dictionary<string, List<SpectralBiasRun>> Load(AnalysisContext context, string mapping)
     {
         var result = new Dictionary<string, List<SpectralBiasRun>>();
-        var runs = context.CompletedRuns(Experiment);
+        var runs = context.CompletedRuns(Experiment).Where(r => MappingOf(r) == mapping);
         foreach (var byCase in runs.GroupBy(r => r.Config().GetProperty("Cases")[0].GetString() ?? "?"))
         {
             var chosen = byCase.GroupBy(r => r.ConfigHash).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(r => r.Id)).First();

@@ -24,7 +24,7 @@ public static class RunPlan
             {
                 var json = ConfigOverrides.CanonicalJson(config.Config);
                 var hash = ConfigOverrides.Hash(json);
-                for (int seed = firstSeed; seed < firstSeed + n; seed++) plan.Add(new PlannedRun(experiment, scale, seed, config, json, hash));
+                for (int seed = firstSeed; seed < firstSeed + Math.Min(n, config.MaxSeeds ?? n); seed++) plan.Add(new PlannedRun(experiment, scale, seed, config, json, hash));
             }
         }
         return plan;

@@ -6,7 +6,14 @@ public sealed record SpectralBiasConfig
     public const string EqualAmplitudes = "equal";           // A_i = 1 (Fig. 1a)
     public const string IncreasingAmplitudes = "increasing"; // A_i = 0.1, 0.2, …, 1.0: the highest k is the largest (Fig. 1b)
 
+    public const string NoMapping = "none";              // the paper's network: z fed raw
+    public const string FlatFourierMapping = "flat-fourier"; // negative control: γ(z) = [sin 2πjz, cos 2πjz], j = 1..N/2, a_j = 1 (Tancik's p = 0)
+
     public string[] Cases { get; init; } = [EqualAmplitudes, IncreasingAmplitudes];
+    public string Mapping { get; init; } = NoMapping;
+    // Runs per case of the control: the same target learned through a flat-spectrum Fourier feature mapping, whose
+    // stationary NTK has no preference for low k (Tancik Fig. 3), so spectral bias must vanish there.
+    public int ControlSeeds { get; init; } = 5;
     public int[] Frequencies { get; init; } = [5, 10, 15, 20, 25, 30, 35, 40, 45, 50];
     public int Points { get; init; } = 200;            // N equally spaced samples on [0, 1)
     public int Depth { get; init; } = 6;               // Linear layers: 1→256, 4 × 256→256, 256→1

@@ -21,15 +21,17 @@ public sealed class SpectralBiasExperiment : Experiment<SpectralBiasConfig>
 
     public override int DefaultSeeds(Scale scale) => scale switch
     {
-        Scale.Smoke => 3,
+        Scale.Smoke => 3,   // SB-3's sign test over the 6 runs of both cases can reach p = 1/64
         Scale.Standard => 4,
         _ => 20, // the paper's go(opt, 20)
     };
 
     public override SpectralBiasConfig Defaults(Scale scale) => scale switch
     {
-        Scale.Smoke => new() { Iterations = 3_000, RecordEvery = 50 },      // ~11 s per run on 2 cores; 2-3 frequencies reach half amplitude
-        Scale.Standard => new() { Iterations = 10_000, RecordEvery = 100 }, // ~40 s per run on 2 cores
+        // ~11 s per run on 2 cores; 2-3 frequencies reach half amplitude. One control run per case: the control's
+        // verdict is the measure's point value, which needs no power.
+        Scale.Smoke => new() { Iterations = 3_000, RecordEvery = 50, ControlSeeds = 1 },
+        Scale.Standard => new() { Iterations = 10_000, RecordEvery = 100, ControlSeeds = 2 }, // ~40 s per run on 2 cores
         _ => new(),
     };
 
@@ -41,10 +43,22 @@ public sealed class SpectralBiasExperiment : Experiment<SpectralBiasConfig>
         if (c.Depth < 2) yield return "Depth must be at least 2";
         if (c.Width < 1 || c.Iterations < 1 || c.RecordEvery < 1 || c.LearningRate <= 0) yield return "Width, Iterations, RecordEvery and LearningRate must be positive";
         foreach (var amplitudeCase in c.Cases) _ = c.Amplitudes(amplitudeCase);
+        if (c.Mapping is not (SpectralBiasConfig.NoMapping or SpectralBiasConfig.FlatFourierMapping))
+            yield return $"unknown Mapping '{c.Mapping}' (known: {SpectralBiasConfig.NoMapping}, {SpectralBiasConfig.FlatFourierMapping})";
+        if (c.ControlSeeds < 0) yield return "ControlSeeds must be 0 or positive";
     }
 
-    protected override IEnumerable<PlannedConfig> Grid(SpectralBiasConfig c) =>
-        c.Cases.Select(amplitudeCase => new PlannedConfig($"amplitudes={amplitudeCase}", c with { Cases = [amplitudeCase] }));
+    // The paper's networks per amplitude case, then the negative controls (label "control=…", fewer seeds).
+    protected override IEnumerable<PlannedConfig> Grid(SpectralBiasConfig c)
+    {
+        foreach (var amplitudeCase in c.Cases)
+            yield return new PlannedConfig($"amplitudes={amplitudeCase}" + (c.Mapping == SpectralBiasConfig.NoMapping ? "" : $" mapping={c.Mapping}"),
+                c with { Cases = [amplitudeCase] });
+        if (c.Mapping == SpectralBiasConfig.NoMapping && c.ControlSeeds > 0)
+            foreach (var amplitudeCase in c.Cases)
+                yield return new PlannedConfig($"amplitudes={amplitudeCase} control={SpectralBiasConfig.FlatFourierMapping}",
+                    c with { Cases = [amplitudeCase], Mapping = SpectralBiasConfig.FlatFourierMapping }) { MaxSeeds = c.ControlSeeds };
+    }
 
     protected override void Run(SpectralBiasConfig c, RunContext context, IRunRecorder recorder)
     {
@@ -54,9 +68,11 @@ public sealed class SpectralBiasExperiment : Experiment<SpectralBiasConfig>
         recorder.Array("target", 0, [c.Points], y);
         recorder.Array("phases", 0, [phases.Length], phases);
 
-        using var input = torch.tensor(z.Select(v => (float)v).ToArray(), [c.Points, 1L]).to(context.Device);
+        var mapping = c.Mapping == SpectralBiasConfig.FlatFourierMapping ? InputMapping.PowerLaw1D(c.Points / 2, 0) : InputMapping.None(1);
+        using var raw = torch.tensor(z.Select(v => (float)v).ToArray(), [c.Points, 1L]).to(context.Device);
+        using var input = mapping.IsIdentity ? raw.alias() : mapping.Encode(raw);
         using var target = torch.tensor(y.Select(v => (float)v).ToArray(), [c.Points, 1L]).to(context.Device);
-        using var model = new Mlp(new MlpShape(1, c.Width, c.Depth, 1), MlpInit.TorchDefault, [context.Rng("init")], context.Device);
+        using var model = new Mlp(new MlpShape(mapping.OutputDim, c.Width, c.Depth, 1), MlpInit.TorchDefault, [context.Rng("init")], context.Device);
 
         var frames = new SpectralFrames(c.Frequencies, amplitudes, c.Points);
         var settings = new TrainSettings(c.Iterations, c.LearningRate, c.RecordEvery);
