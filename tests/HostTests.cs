@@ -9,7 +9,8 @@ public sealed class HostTests : IDisposable
     readonly TempDir dir = new();
     public void Dispose() => dir.Dispose();
 
-    static readonly string[] Tiny = ["--scale", "smoke", "--seeds", "1", "--set", "spectral-bias.Iterations=20", "--set", "spectral-bias.RecordEvery=10"];
+    static readonly string[] Tiny = ["--scale", "smoke", "--seeds", "1", "--set", "spectral-bias.Iterations=20", "--set", "spectral-bias.RecordEvery=10",
+        "--set", "spectral-bias.ControlSeeds=0"];
 
     Task<int> RunTiny(string db, params string[] extra) => Hosts.Experiments(["run", "spectral-bias", "--db", db, .. Tiny, .. extra]);
 
@@ -38,6 +39,20 @@ public sealed class HostTests : IDisposable
             Assert.All(third, r => Assert.Equal(2, r.Attempts));
             Assert.All(third, r => Assert.Equal(3, c.MetricSeries(r.Id, "loss").Steps.Length)); // old rows replaced, not duplicated
         }
+    }
+
+    [Fact]
+    public async Task First_seed_plans_a_fresh_block_of_seeds_and_control_points_keep_their_own_count()
+    {
+        var db = dir.File("s.db");
+        Assert.Equal(0, await Hosts.Experiments(["run", "spectral-bias", "--db", db, "--scale", "smoke", "--seeds", "2", "--first-seed", "101",
+            "--set", "spectral-bias.Iterations=20", "--set", "spectral-bias.RecordEvery=10", "--set", "spectral-bias.ControlSeeds=1"]));
+        using var c = ResultsDatabase.Open(db);
+        var runs = c.Runs.AsNoTracking().ToList();
+        Assert.Equal([101, 102], runs.Where(r => !r.Label.Contains("control")).Select(r => r.Seed).Distinct().Order());
+        Assert.Equal([101], runs.Where(r => r.Label.Contains("control")).Select(r => r.Seed).Distinct());
+        Assert.Equal(6, runs.Count); // 2 cases x 2 seeds, and 2 control cases x 1 seed
+        Assert.Equal(2, await Hosts.Experiments(["run", "spectral-bias", "--db", db, "--first-seed", "0"]));
     }
 
     [Fact]

@@ -89,3 +89,47 @@ public sealed class SignificanceTests
         Assert.True(ordered.Test.PValue < 0.01, $"p {ordered.Test.PValue}");
     }
 }
+
+public sealed class PaperDifferencesTests
+{
+    [Fact]
+    public void A_grid_point_of_the_papers_list_is_no_difference_and_a_changed_setting_is()
+    {
+        var paper = """{"Cases":["equal","increasing"],"Iterations":60000,"Width":256}""";
+        var runs = new[] { """{"Cases":["equal"],"Iterations":3000,"Width":256}""", """{"Cases":["increasing"],"Iterations":3000,"Width":256}""" };
+        var d = FourierRepro.Analysis.PaperDifferences.Compute(paper, runs);
+        var only = Assert.Single(d);
+        Assert.Equal(("Iterations", "3000", "60000"), (only.Setting, only.Ours, only.Paper));
+        var other = FourierRepro.Analysis.PaperDifferences.Compute(paper, ["""{"Cases":["constant"],"Iterations":60000,"Width":256}"""]);
+        Assert.Equal("Cases", Assert.Single(other).Setting);
+    }
+}
+
+public sealed class ClaimDecisionTests
+{
+    static readonly Claim Empirical = new("X-1", "x", "statement", "method", "bound", Scales.All, _ => null);
+    static readonly Significance Strong = new(0.001, 0.9, 1, 10, "runs", "test", [1.0]);
+    static readonly Significance Weak = new(0.25, 0.1, 1, 2, "seeds", "test", [1.0, 0.5]);
+
+    [Fact]
+    public void An_empirical_claim_is_reproduced_only_with_the_effect_a_small_p_and_a_failing_control()
+    {
+        var absent = new ControlResult("untrained", 0, false, "");
+        var present = new ControlResult("untrained", 1, true, "");
+        Assert.True(ClaimEvaluator.Decide(Empirical, new ClaimResult(1, true, "", []) { Test = Strong, Control = absent }).Holds);
+        Assert.False(ClaimEvaluator.Decide(Empirical, new ClaimResult(1, true, "", []) { Test = Strong, Control = present }).Holds);
+        Assert.False(ClaimEvaluator.Decide(Empirical, new ClaimResult(1, true, "", []) { Test = Weak, Control = absent }).Holds);
+        Assert.False(ClaimEvaluator.Decide(Empirical, new ClaimResult(1, false, "", []) { Test = Strong, Control = absent }).Holds);
+        Assert.False(ClaimEvaluator.Decide(Empirical, new ClaimResult(1, true, "", []) { Control = absent }).Holds);
+        Assert.False(ClaimEvaluator.Decide(Empirical, new ClaimResult(1, true, "", []) { Test = Strong }).Holds);
+        Assert.Contains("control", ClaimEvaluator.Decide(Empirical, new ClaimResult(1, true, "", []) { Test = Strong, Control = present }).Reason);
+    }
+
+    [Fact]
+    public void An_identity_holds_on_its_effect_alone()
+    {
+        var identity = Empirical with { Kind = ClaimKind.Identity };
+        Assert.True(ClaimEvaluator.Decide(identity, new ClaimResult(0, true, "", [])).Holds);
+        Assert.False(ClaimEvaluator.Decide(identity, new ClaimResult(0, false, "", [])).Holds);
+    }
+}

@@ -52,6 +52,26 @@ public sealed class SmokeSuiteTests(SmokeSuite suite)
             }
     }
 
+    // A claim that passes on its own negative control, or without a test, could not have failed: none may be reproduced so.
+    [Fact]
+    public void Every_evaluated_empirical_claim_records_its_test_and_control_and_none_is_reproduced_on_its_control()
+    {
+        using var db = suite.Open();
+        var checks = db.ClaimChecks.AsNoTracking().Where(c => c.Scale == "smoke").ToList();
+        Assert.NotEmpty(checks);
+        foreach (var c in checks.Where(c => c.Kind == "empirical"))
+        {
+            Assert.True(c.PValue is not null && c.N is not null, $"{c.ClaimId}: no p-value or n recorded");
+            Assert.True(c.ControlHeld is not null, $"{c.ClaimId}: no negative control recorded");
+            if (c.Passed)
+            {
+                Assert.False(c.ControlHeld, $"{c.ClaimId} reproduced although its control shows the effect: {c.Details}");
+                Assert.True(c.PValue < 0.05, $"{c.ClaimId} reproduced with p = {c.PValue}");
+            }
+        }
+        Assert.Contains(checks, c => c.Kind == "identity");
+    }
+
     [Fact]
     public void Every_figure_is_a_decodable_png_with_text_and_has_an_svg_twin_and_an_artifact_row()
     {

@@ -36,13 +36,37 @@ public sealed class SpectralBiasEndToEndTests(SmokeSuite suite)
         using var db = suite.Open();
         var runs = db.CompletedRuns(SpectralBiasExperiment.Name, "smoke");
         var config = new SpectralBiasExperiment().Defaults(Scale.Smoke);
-        Assert.Equal(2 * new SpectralBiasExperiment().DefaultSeeds(Scale.Smoke), runs.Count);
+        Assert.Equal(2 * new SpectralBiasExperiment().DefaultSeeds(Scale.Smoke) + 2 * config.ControlSeeds, runs.Count);
+        Assert.Equal(2 * config.ControlSeeds, runs.Count(r => r.Label.Contains("control=flat-fourier")));
         int frames = config.Iterations / config.RecordEvery + 1;
         foreach (var r in runs)
         {
             Assert.Equal([frames, 10], db.RequireArray(r.Id, "normalized_amplitude").Shape);
             Assert.Equal([frames, config.Points], db.RequireArray(r.Id, "prediction").Shape);
             Assert.Equal(frames, db.MetricSeries(r.Id, "loss").Steps.Length);
+        }
+    }
+}
+
+// The negative control of the issue: a learning rate so small that nothing is learned must reproduce no claim.
+public sealed class SpectralBiasControlTests : IDisposable
+{
+    readonly TempDir dir = new();
+    public void Dispose() => dir.Dispose();
+
+    [Fact]
+    public async Task A_network_that_learns_nothing_reproduces_no_spectral_bias_claim()
+    {
+        var db = dir.File("lr.db");
+        Assert.Equal(0, await Hosts.Experiments("run", "spectral-bias", "--db", db, "--scale", "smoke", "--seeds", "1",
+            "--set", "spectral-bias.LearningRate=1e-12", "--set", "spectral-bias.Iterations=200", "--set", "spectral-bias.RecordEvery=50"));
+        using var context = new FourierRepro.Analysis.AnalysisContext(ResultsDatabase.OpenExisting(db), "smoke", dir.File("out"));
+        var checks = FourierRepro.Analysis.Claims.ClaimEvaluator.Evaluate(context, [new FourierRepro.Analysis.SpectralBias.SpectralBiasAnalysis()]);
+        Assert.Equal(3, checks.Count);
+        foreach (var c in checks)
+        {
+            Assert.NotEqual(FourierRepro.Analysis.Claims.ClaimState.NotEvaluated, c.State);
+            Assert.False(c.Holds, $"{c.Claim.Id} reproduced by a network that learned nothing: measured {c.Result!.Measured}; {c.Result.Details}");
         }
     }
 }

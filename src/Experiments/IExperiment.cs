@@ -69,6 +69,10 @@ public interface IExperiment
     IReadOnlyList<PlannedConfig> Plan(Scale scale, IReadOnlyDictionary<string, string> overrides);
 
     void Run(object config, RunContext context, IRunRecorder recorder);
+
+    // The canonical JSON of the configuration defaults at `scale` (the paper's own settings at Scale.Paper), kept in the
+    // database so that a report can list where a run's settings differ from the paper's.
+    string DefaultsJson(Scale scale);
 }
 
 // Typed configuration (STYLE 3): a C# record with defaults per scale, overrides checked against it, and the
@@ -96,4 +100,6 @@ public abstract class Experiment<TConfig> : IExperiment where TConfig : class
     }
 
     void IExperiment.Run(object config, RunContext context, IRunRecorder recorder) => Run((TConfig)config, context, recorder);
+
+    public string DefaultsJson(Scale scale) => ConfigOverrides.CanonicalJson(Defaults(scale));
 }

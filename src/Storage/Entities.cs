@@ -9,6 +9,7 @@ public sealed class ExperimentRecord
     public required string Paper { get; set; }           // e.g. "Rahaman et al. 2019"
     public required string Reproduces { get; set; }      // e.g. "Fig. 1"
     public required string Summary { get; set; }
+    public string? PaperDefaults { get; set; }           // canonical JSON of the configuration defaults at the paper scale
 }
 
 public static class RunStatus

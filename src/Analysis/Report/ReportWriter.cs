@@ -54,6 +54,7 @@ public static class ReportWriter
                 blocks.Add(new ReportParagraph(f.Caption + $" Data: {f.RunIds.Length} runs. SVG: [{Path.GetFileName(f.SvgPath)}]({Path.GetFileName(f.SvgPath)})."));
             }
             blocks.AddRange(extra);
+            blocks.AddRange(PaperDifferences.Blocks(context, module.Experiment));
         }
 
         var md = Path.Combine(context.OutDir, "REPORT.md");

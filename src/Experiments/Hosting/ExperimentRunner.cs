@@ -114,6 +114,7 @@ public sealed class ExperimentRunner(IOptions<RunnerOptions> options, IConfigura
             row.Paper = e.Info.Paper;
             row.Reproduces = e.Info.Reproduces;
             row.Summary = e.Info.Summary;
+            row.PaperDefaults = e.DefaultsJson(Scale.Paper);
             foreach (var m in e.Metrics)
             {
                 var def = db.MetricDefinitions.Find(e.Info.Name, m.Name);

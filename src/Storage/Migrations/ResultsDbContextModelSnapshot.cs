@@ -213,6 +213,10 @@ namespace FourierRepro.Storage.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("paper");
 
+                    b.Property<string>("PaperDefaults")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("paper_defaults");
+
                     b.Property<string>("Reproduces")
                         .IsRequired()
                         .HasColumnType("TEXT")

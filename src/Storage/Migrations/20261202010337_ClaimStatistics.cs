@@ -10,6 +10,12 @@ namespace FourierRepro.Storage.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "paper_defaults",
+                table: "experiments",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.AddColumn<double>(
                 name: "ci_high",
                 table: "claim_checks",
@@ -63,6 +69,10 @@ namespace FourierRepro.Storage.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "paper_defaults",
+                table: "experiments");
+
             migrationBuilder.DropColumn(
                 name: "ci_high",
                 table: "claim_checks");

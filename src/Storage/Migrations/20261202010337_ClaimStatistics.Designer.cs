@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FourierRepro.Storage.Migrations
 {
     [DbContext(typeof(ResultsDbContext))]
-    [Migration("20261202005118_ClaimStatistics")]
+    [Migration("20261202010337_ClaimStatistics")]
     partial class ClaimStatistics
     {
         /// <inheritdoc />
@@ -215,6 +215,10 @@ namespace FourierRepro.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("paper");
+
+                    b.Property<string>("PaperDefaults")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("paper_defaults");
 
                     b.Property<string>("Reproduces")
                         .IsRequired()
