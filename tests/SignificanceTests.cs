@@ -133,3 +133,23 @@ public sealed class ClaimDecisionTests
         Assert.False(ClaimEvaluator.Decide(identity, new ClaimResult(0, false, "", [])).Holds);
     }
 }
+
+public sealed class ClaimCatalogTests
+{
+    // Every empirical claim says what its p-value is computed under and what its negative control is; a claim not
+    // required at every scale says why, worked out from its test.
+    [Fact]
+    public void Every_empirical_claim_states_its_null_hypothesis_control_and_where_it_has_power()
+    {
+        var claims = FourierRepro.Analysis.AnalysisCatalog.All.SelectMany(m => m.Claims).ToList();
+        Assert.Equal(claims.Count, claims.Select(c => c.Id).Distinct().Count());
+        foreach (var c in claims.Where(c => c.Kind == ClaimKind.Empirical))
+        {
+            Assert.False(string.IsNullOrWhiteSpace(c.NullHypothesis), $"{c.Id}: no null hypothesis");
+            Assert.False(string.IsNullOrWhiteSpace(c.ControlText), $"{c.Id}: no negative control");
+            if (!Scales.All.All(c.RequiredAt.Contains))
+                Assert.False(string.IsNullOrWhiteSpace(c.Power), $"{c.Id}: required at {string.Join(", ", c.RequiredAt)} only, without saying why");
+        }
+        Assert.Contains(claims, c => c.Kind == ClaimKind.Identity);
+    }
+}

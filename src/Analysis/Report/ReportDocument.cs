@@ -12,18 +12,25 @@ public sealed record ReportImage(string RelativePath, string Alt) : ReportBlock;
 
 // A verdict inside a table cell: plain text in Markdown, a coloured badge in HTML (green holds, red does not,
 // grey not evaluated). Travels through the string cells as a marked-up token.
-public sealed record ReportVerdict(string Text, bool Holds, bool NotEvaluated)
+public sealed record ReportVerdict(string Text, bool Holds, bool NotEvaluated, string Reason = "")
 {
-    const char Mark = '\u0001';
-    public override string ToString() => $"{Mark}{(NotEvaluated ? 'n' : Holds ? 'y' : 'x')}{Text}";
+    const char Mark = '\u0001', ReasonMark = '\u0002';
+    public override string ToString() => $"{Mark}{(NotEvaluated ? 'n' : Holds ? 'y' : 'x')}{Text}{ReasonMark}{Reason}";
 
-    public static string Markdown(string cell) => cell.Length > 1 && cell[0] == Mark ? cell[2..] : cell;
+    public static string Markdown(string cell)
+    {
+        if (cell.Length < 2 || cell[0] != Mark) return cell;
+        var parts = cell[2..].Split(ReasonMark);
+        return parts.Length > 1 && parts[1].Length > 0 ? $"**{parts[0]}** ({parts[1]})" : parts[0];
+    }
 
     public static string Html(string cell, Func<string, string> encode)
     {
         if (cell.Length < 2 || cell[0] != Mark) return encode(cell);
         var css = cell[1] switch { 'y' => "pass", 'x' => "fail", _ => "none" };
-        return $"<span class=\"verdict {css}\">{encode(cell[2..])}</span>";
+        var parts = cell[2..].Split(ReasonMark);
+        var reason = parts.Length > 1 && parts[1].Length > 0 ? $"<br><small>{encode(parts[1])}</small>" : "";
+        return $"<span class=\"verdict {css}\">{encode(parts[0])}</span>{reason}";
     }
 }
 

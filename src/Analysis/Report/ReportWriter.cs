@@ -74,7 +74,8 @@ public static class ReportWriter
     static IEnumerable<ReportBlock> ClaimBlocks(IReadOnlyList<ClaimCheck> claims, string scale)
     {
         yield return new ReportHeading(2, "Claims");
-        yield return new ReportParagraph(ClaimEvaluator.Summary(claims, scale) + ". An empirical claim is reproduced when its effect is " +
+        yield return new ReportParagraph("**" + ClaimEvaluator.Summary(claims, scale) + ".**");
+        yield return new ReportParagraph("An empirical claim is reproduced when its effect is " +
             $"beyond the bound fixed in advance, its test gives p < {Significance.Alpha}, and the same measure on its negative control " +
             "(runs in which the effect is absent by construction) does not hold. Identity checks hold by construction: they test the " +
             "implementation and are not counted as reproduced findings.");
@@ -82,7 +83,7 @@ public static class ReportWriter
         yield return new ReportTable(["id", "verdict", "effect", "bound", "control", "p", "95% CI", "n", "claim (paper)"],
             empirical.Select(c => new[]
             {
-                c.Claim.Id, new ReportVerdict(c.Verdict, c.Holds, c.State == ClaimState.NotEvaluated).ToString(),
+                c.Claim.Id, new ReportVerdict(c.Verdict, c.Holds, c.State == ClaimState.NotEvaluated, c.Reason).ToString(),
                 Effect(c), c.Claim.Expectation,
                 c.Result?.Control is { } k ? $"{k.Measured:G4} ({(k.EffectHolds ? "effect holds!" : "absent")})" : "—",
                 c.Result?.Test is { } t ? t.PValue.ToString("G3") : "—",
@@ -95,7 +96,7 @@ public static class ReportWriter
         {
             yield return new ReportHeading(3, "Identity checks (implementation, true by construction)");
             yield return new ReportTable(["id", "verdict", "measured", "bound", "what it checks"],
-                identities.Select(c => new[] { c.Claim.Id, new ReportVerdict(c.Verdict, c.Holds, c.State == ClaimState.NotEvaluated).ToString(), Effect(c), c.Claim.Expectation, c.Claim.Statement }).ToList());
+                identities.Select(c => new[] { c.Claim.Id, new ReportVerdict(c.Verdict, c.Holds, c.State == ClaimState.NotEvaluated, c.Reason).ToString(), Effect(c), c.Claim.Expectation, c.Claim.Statement }).ToList());
         }
         yield return new ReportHeading(3, "How each claim is measured");
         foreach (var c in claims)
