@@ -12,6 +12,7 @@ public sealed class SpectralBiasEndToEndTests(SmokeSuite suite)
     [Theory]
     [InlineData("fig1-spectral-dynamics")]
     [InlineData("fig1-spectral-norms")]
+    [InlineData("fig1-control-flat-fourier")]
     public void Figure_is_two_panels_wide(string id)
     {
         var (w, h) = Files.DecodePng(suite.Figure(id));

@@ -126,6 +126,20 @@ public sealed class SpectralBiasAnalysis : IAnalysisModule
             "Normalized amplitude of the network's spectrum at the ten target frequencies over training, averaged over runs and clipped to [0, 1]. " +
             "The paper shows the low frequencies turning bright first, in both cases.", png, svg, runIds);
 
+        var controls = SpectralBiasData.LoadControls(context);
+        var controlCases = CaseTitles.Keys.Where(controls.ContainsKey).ToList();
+        if (controlCases.Count > 0)
+        {
+            var controlPanels = controlCases.Select(c => Plots.Heatmap($"control: {CaseTitles[c]} ({controls[c].Count} run{(controls[c].Count == 1 ? "" : "s")})",
+                "Frequency k [cycles per unit interval]", "Training iteration",
+                Stats.MeanOf(controls[c].Select(r => r.Normalized).ToList()), controls[c][0].Frequencies, controls[c][0].Steps, 0, 1, "2|f(k)| / A (mean over runs)")).ToList();
+            var (cpng, csvg) = FigureWriter.Save(Path.Combine(context.OutDir, "fig1-control-flat-fourier"), controlPanels, columns: 2);
+            yield return new FigureResult("fig1-control-flat-fourier", "Negative control: the same targets through flat Fourier features", "Rahaman et al. Fig. 1(a, b), control (cf. Tancik et al. Fig. 3)",
+                "The same network and targets as Fig. 1, fed gamma(z) = [sin 2 pi j z, cos 2 pi j z] for j = 1..100 with a_j = 1 instead of z: " +
+                "a stationary kernel with a flat spectrum, which should learn every frequency at the same pace. SB-1 and SB-2 must not hold here.",
+                cpng, csvg, controlCases.SelectMany(c => controls[c].Select(r => r.RunId)).ToArray());
+        }
+
         var normPanels = cases.Select(c => SpectralNormPanel(c, data[c])).ToList();
         (png, svg) = FigureWriter.Save(Path.Combine(context.OutDir, "fig1-spectral-norms"), normPanels, columns: 2);
         yield return new FigureResult("fig1-spectral-norms", "Spectral norms of the layer weights", "Rahaman et al. Fig. 1(c, d)",
