@@ -181,7 +181,8 @@ public sealed class PerturbationControlTests
         foreach (var run in PerturbationData.Load(context))
         {
             Assert.NotNull(run.InitialNormalized);
-            for (int i = 0; i < run.Frequencies.Length; i++) Check.Close(1.0, run.InitialNormalized[0, i], 1e-6, $"run {run.RunId}: untrained δ = 0 row at k = {run.Frequencies[i]}");
+            // 1e-3: the untrained network's amplitude at k_i is ~1e-5 of A, so the float32 round-off of the batched copies is ~1e-4 of it
+            for (int i = 0; i < run.Frequencies.Length; i++) Check.Close(1.0, run.InitialNormalized[0, i], 1e-3, $"run {run.RunId}: untrained δ = 0 row at k = {run.Frequencies[i]}");
         }
     }
 }
@@ -224,7 +225,9 @@ public sealed class PerturbationEndToEndTests(SmokeSuite suite)
             {
                 var normalized = db.RequireArray(r.Id, name);
                 Assert.Equal([config.PerturbationSteps, config.Frequencies.Length], normalized.Shape);
-                for (int i = 0; i < config.Frequencies.Length; i++) Check.Close(1.0, normalized[0, i], 1e-6, $"run {r.Id}: {name} δ = 0 row at k = {config.Frequencies[i]}");
+                // the untrained network's amplitude at k_i is ~1e-5 of A: float32 round-off of the batched copies is ~1e-4 of it
+                double tolerance = name.StartsWith("initial") ? 1e-3 : 1e-6;
+                for (int i = 0; i < config.Frequencies.Length; i++) Check.Close(1.0, normalized[0, i], tolerance, $"run {r.Id}: {name} δ = 0 row at k = {config.Frequencies[i]}");
             }
             Assert.All(db.RequireArray(r.Id, "direction_norms").Data, n => Check.Close(1.0, n, 1e-6, $"run {r.Id}: direction norm"));
             var deltas = db.RequireArray(r.Id, "perturbation_norms").Data;

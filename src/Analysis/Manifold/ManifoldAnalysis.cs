@@ -95,10 +95,15 @@ public sealed class ManifoldAnalysis : IAnalysisModule
     // P(X >= k) for X the sum of independent Binomial(n_r, q_r): the runs' counts convolved exactly.
     public static double SumOfBinomialsUpperTail(int k, IReadOnlyList<(int N, double Q)> runs)
     {
+        int total = runs.Sum(r => r.N);
+        var logFactorial = new double[total + 1];
+        for (int i = 2; i <= total; i++) logFactorial[i] = logFactorial[i - 1] + Math.Log(i);
         var pmf = new double[] { 1 };
         foreach (var (n, q) in runs)
         {
-            var one = Enumerable.Range(0, n + 1).Select(i => HypothesisTests.BinomialUpperTail(i, n, q) - HypothesisTests.BinomialUpperTail(i + 1, n, q)).ToArray();
+            var one = Enumerable.Range(0, n + 1).Select(i =>
+                q <= 0 ? (i == 0 ? 1.0 : 0.0) : q >= 1 ? (i == n ? 1.0 : 0.0) :
+                Math.Exp(logFactorial[n] - logFactorial[i] - logFactorial[n - i] + i * Math.Log(q) + (n - i) * Math.Log(1 - q))).ToArray();
             var next = new double[pmf.Length + n];
             for (int a = 0; a < pmf.Length; a++)
                 for (int b = 0; b <= n; b++) next[a + b] += pmf[a] * one[b];
