@@ -31,9 +31,11 @@ public sealed class PerturbationRobustnessExperiment : Experiment<PerturbationRo
     {
         // 30× shorter than the paper, so Adam steps at 1e-3 instead of 3e-4: at 3e-4, 1500 steps fit only 2-3 of the ten frequencies
         // (2|f(k)|/A >= 0.5), too few pairs to rank (PR-1 measured 0.5 from 4 pairs); at 1e-3, 2000 steps fit 4-5.
-        // 10-11 s a run measured with 1 thread on a busy machine, the sweep (21 δ × 16 directions) ≈ 1 s of it.
+        // 10-11 s a run measured with 1 thread on a busy machine, the sweep (21 δ × 16 directions) ≈ 1 s of it, and as much again
+        // for the same sweep of the initial network (PR-1's control).
         Scale.Smoke => new() { LearningRate = 1e-3, Iterations = 2_000, RecordEvery = 100, PerturbationSteps = 21, Directions = 16, DirectionBatch = 16 },
-        // The paper's learning rate, 6× shorter; 85-130 s a run measured with 1 thread on a busy machine, the sweep (51 δ × 50 directions) ≈ 10 s of it.
+        // The paper's learning rate, 6× shorter; 85-130 s a run measured with 1 thread on a busy machine, the sweep (51 δ × 50 directions) ≈ 10 s of it
+        // (twice: trained and initial network).
         // 5-8 of the ten frequencies are fitted by then.
         Scale.Standard => new() { Iterations = 10_000, PerturbationSteps = 51, Directions = 50 },
         _ => new(),
