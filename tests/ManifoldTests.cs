@@ -1,3 +1,6 @@
+using FourierRepro.Analysis;
+using FourierRepro.Analysis.Claims;
+using FourierRepro.Analysis.Manifold;
 using FourierRepro.Experiments;
 using FourierRepro.Experiments.Core;
 using FourierRepro.Experiments.Manifold;
@@ -81,6 +84,61 @@ public sealed class ManifoldUnitTests
     }
 }
 
+public sealed class ManifoldMeasureTests
+{
+    [Fact]
+    public void The_share_at_half_amplitude_counts_only_frames_at_or_above_half_of_the_upper_frequencies()
+    {
+        // Four frequencies, the upper half is the last two; five frames. k3 reaches 0.5 at frame 2 and stays; k4 touches 0.49 only.
+        var normalized = new NdArray([5, 4], [
+            0.0, 0.0, 0.01, 0.02,
+            1.0, 0.0, 0.30, 0.10,
+            1.0, 1.0, 0.50, 0.20,
+            1.0, 1.0, 0.90, 0.49,
+            1.0, 1.0, 0.40, 0.30]);
+        var run = new ManifoldRun(1, 1, 10, [0, 1, 2, 3, 4], [20, 40, 60, 80], normalized, []);
+        Check.Close((2.0 / 5 + 0) / 2, run.UpperShareAtHalf(5), 1e-12, "share over the five frames");
+        Check.Close(0, run.UpperShareAtHalf(1), 1e-12, "share at iteration 0 only");
+    }
+
+    [Fact]
+    public void The_sum_of_binomials_tail_matches_one_binomial_and_a_hand_convolution()
+    {
+        Check.Close(HypothesisTests.BinomialUpperTail(7, 10, 0.6), ManifoldAnalysis.SumOfBinomialsUpperTail(7, [(10, 0.6)]), 1e-12, "one run");
+        // Binomial(1, 0.5) + Binomial(2, 0.5) = Binomial(3, 0.5): P(X >= 2) = 1/2.
+        Check.Close(0.5, ManifoldAnalysis.SumOfBinomialsUpperTail(2, [(1, 0.5), (2, 0.5)]), 1e-12, "two runs, equal q");
+        // Bernoulli(0.2) + Bernoulli(0.7): P(X >= 2) = 0.14, P(X >= 1) = 1 − 0.8·0.3 = 0.76.
+        Check.Close(0.14, ManifoldAnalysis.SumOfBinomialsUpperTail(2, [(1, 0.2), (1, 0.7)]), 1e-12, "P(X >= 2), unequal q");
+        Check.Close(0.76, ManifoldAnalysis.SumOfBinomialsUpperTail(1, [(1, 0.2), (1, 0.7)]), 1e-12, "P(X >= 1), unequal q");
+    }
+}
+
+// MAN-1 and MAN-2 must not be reproduced by networks that learned nothing: a real small run at a learning rate of 1e-12.
+public sealed class ManifoldControlTests
+{
+    [Fact]
+    public async Task Networks_trained_at_learning_rate_1e_12_reproduce_neither_MAN_1_nor_MAN_2()
+    {
+        using var dir = new TempDir();
+        string db = dir.File("untrained.db");
+        Assert.Equal(0, await Hosts.Experiments("run", ManifoldSpectralBiasExperiment.Name, "--scale", "smoke", "--db", db, "--threads", "1",
+            "--set", "manifold-spectral-bias.LearningRate=1e-12", "--set", "manifold-spectral-bias.Width=32", "--set", "manifold-spectral-bias.Depth=3",
+            "--set", "manifold-spectral-bias.Iterations=40", "--set", "manifold-spectral-bias.RecordEvery=10", "--set", "manifold-spectral-bias.DecisionGrid=20"));
+        using var context = new AnalysisContext(ResultsDatabase.OpenExisting(db), "smoke", dir.Path);
+        foreach (var id in new[] { "MAN-1", "MAN-2" })
+        {
+            var claim = AnalysisCatalog.All.SelectMany(m => m.Claims).Single(c => c.Id == id);
+            var result = claim.Evaluate(context);
+            Assert.NotNull(result);
+            Assert.Null(result.NotEvaluatedReason);
+            Assert.False(result.EffectHolds, $"{id}'s effect holds on untrained networks: {result.Details}");
+            Assert.False(ClaimEvaluator.Decide(claim, result).Holds, $"{id} is reproduced by untrained networks: {result.Details}");
+            Assert.NotNull(result.Control);
+            Assert.False(result.Control.EffectHolds, $"{id}'s control holds: {result.Control.Details}");
+        }
+    }
+}
+
 [Collection(SmokeSuiteCollection.Name)]
 public sealed class ManifoldEndToEndTests(SmokeSuite suite)
 {
@@ -115,6 +173,12 @@ public sealed class ManifoldEndToEndTests(SmokeSuite suite)
             Assert.True(check.Passed, $"MAN-1: measured {check.Measured}, expected {check.Expectation}; {check.Details}");
         else
             Assert.True(double.IsFinite(check.Measured ?? double.NaN), $"MAN-1 was not measured at smoke: {check.Details}");
+        // The untrained state (iteration 0) is measured as the control, and it must not show the effect.
+        Assert.False(check.ControlHeld ?? true, $"MAN-1's control holds: {check.Details}");
+        Assert.NotNull(check.PValue);
+        var man2 = db.ClaimChecks.AsNoTracking().Where(c => c.ClaimId == "MAN-2" && c.Scale == "smoke").OrderByDescending(c => c.Id).First();
+        Assert.False(man2.ControlHeld ?? true, $"MAN-2's control holds: {man2.Details}");
+        Assert.NotNull(man2.PValue);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using System.Numerics;
+using FourierRepro.Analysis;
+using FourierRepro.Analysis.Claims;
 using FourierRepro.Experiments;
 using FourierRepro.Experiments.Core;
 using FourierRepro.Experiments.SpectrumDecay;
@@ -112,6 +114,54 @@ public sealed class SpectrumDecayUnitTests
 }
 
 [Collection(SmokeSuiteCollection.Name)]
+// DECAY-1 is an identity: it holds for every ReLU network, so its check counts only if the same fit gives something
+// else on a function that is not continuous piecewise linear. A real small run, then the records tampered with.
+public sealed class SpectrumDecayControlTests
+{
+    [Fact]
+    public async Task The_identity_holds_on_a_small_network_and_fails_when_the_fit_cannot_tell_a_jump_from_a_kink()
+    {
+        using var dir = new TempDir();
+        string db = dir.File("decay.db");
+        Assert.Equal(0, await Hosts.Experiments("run", ReluSpectrumDecayExperiment.Name, "--scale", "smoke", "--db", db, "--threads", "1",
+            "--set", "relu-spectrum-decay.Depths=2", "--set", "relu-spectrum-decay.Widths=32", "--set", "relu-spectrum-decay.Iterations=20",
+            "--set", "relu-spectrum-decay.GridPoints=4096", "--set", "relu-spectrum-decay.FitLow=64", "--set", "relu-spectrum-decay.FitHigh=512"));
+        var claim = AnalysisCatalog.All.SelectMany(m => m.Claims).Single(c => c.Id == "DECAY-1");
+        Assert.Equal(ClaimKind.Identity, claim.Kind);
+        ClaimResult Evaluate()
+        {
+            using var context = new AnalysisContext(ResultsDatabase.OpenExisting(db), "smoke", dir.Path);
+            return claim.Evaluate(context)!;
+        }
+
+        var result = Evaluate();
+        Assert.True(ClaimEvaluator.Decide(claim, result).Holds, $"DECAY-1 on a 2x32 network: {result.Details}");
+        Assert.NotNull(result.Control);
+        Assert.False(result.Control.EffectHolds, $"the jump control gives -2: {result.Control.Details}");
+        Check.Close(-1, result.Control.Measured, 0.2, "exponent of the uncorrected spectrum (a jump: 1/k)");
+
+        // Had the fit found -2 on the jump as well, the identity would prove nothing: it must then not hold.
+        using (var tamper = ResultsDatabase.OpenExisting(db))
+        {
+            foreach (var m in tamper.Metrics.Where(m => m.Name == "exponent_uncorrected")) m.Value = -2;
+            tamper.SaveChanges();
+        }
+        var blind = Evaluate();
+        Assert.True(blind.Control!.EffectHolds);
+        Assert.False(ClaimEvaluator.Decide(claim, blind).Holds, "DECAY-1 holds with a control that shows -2 too");
+
+        // A spectrum that decays like 1/k (a jump) on the network itself fails it.
+        using (var tamper = ResultsDatabase.OpenExisting(db))
+        {
+            foreach (var m in tamper.Metrics.Where(m => m.Name == "exponent_uncorrected")) m.Value = -1;
+            foreach (var m in tamper.Metrics.Where(m => m.Name == "exponent")) m.Value = -1;
+            tamper.SaveChanges();
+        }
+        Assert.False(ClaimEvaluator.Decide(claim, Evaluate()).Holds, "DECAY-1 holds on 1/k spectra");
+    }
+}
+
+[Collection(SmokeSuiteCollection.Name)]
 public sealed class SpectrumDecayEndToEndTests(SmokeSuite suite)
 {
     [Fact]
@@ -129,6 +179,9 @@ public sealed class SpectrumDecayEndToEndTests(SmokeSuite suite)
         using var db = suite.Open();
         var check = db.ClaimChecks.AsNoTracking().Where(c => c.ClaimId == "DECAY-1" && c.Scale == "smoke").OrderByDescending(c => c.Id).First();
         Assert.True(check.Passed, $"DECAY-1: measured {check.Measured}, expected {check.Expectation}; {check.Details}");
+        Assert.Equal("identity", check.Kind);
+        Assert.False(check.ControlHeld ?? true, $"DECAY-1's jump control gives -2: {check.Details}");
+        Check.Close(-1, check.ControlMeasured ?? double.NaN, 0.2, "mean exponent of the uncorrected spectra");
     }
 
     [Fact]

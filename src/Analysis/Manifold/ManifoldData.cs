@@ -18,8 +18,16 @@ public sealed record ManifoldRun(
     // Mean over the upper-half frequencies of 2|f̃(k)|/A clipped to [0, 1], at frame f.
     public double UpperAmplitude(int frame) => UpperHalf.Average(i => Math.Clamp(Normalized[frame, i], 0, 1));
 
-    // The same, averaged over every recorded iteration: high when the high frequencies arrive early.
+    // The same, averaged over every recorded iteration: high when the high frequencies arrive early (the figure's panel).
     public double UpperAmplitudeOverTraining() => Enumerable.Range(0, Steps.Length).Average(UpperAmplitude);
+
+    // MAN-1's measure, material progress only: the share of the first `frames` recorded iterations during which an
+    // upper-half frequency has at least half its target amplitude (2|f̃(k)|/A >= 0.5), averaged over those
+    // frequencies. 0 when none ever reaches half amplitude, as for a network that learned nothing.
+    public double UpperShareAtHalf(int frames) =>
+        UpperHalf.Average(i => Enumerable.Range(0, frames).Count(f => Normalized[f, i] >= HalfAmplitude) / (double)frames);
+
+    public const double HalfAmplitude = 0.5;
 }
 
 // The classification run: the logit of the trained network over the plane, and the labelled curve.
@@ -32,7 +40,11 @@ public sealed record ManifoldClassification(
     NdArray DecisionLogits,  // [grid y, grid x] over [−Extent, Extent]²
     double Extent,
     long[] AccuracySteps,
-    double[] Accuracy);
+    double[] Accuracy)
+{
+    // The accuracy of always predicting the more frequent label, exactly from the labels.
+    public double MajorityRate => Math.Max(Labels.Average(), 1 - Labels.Average());
+}
 
 public static class ManifoldData
 {

@@ -9,14 +9,20 @@ public sealed record PerturbationRun(
     double[] Frequencies,     // k_i
     NdArray Normalized,       // [δ, K]: mean over directions of |f̃_{θ+δu}(k_i)|, over the trained network's |f̃_θ(k_i)|
     double[] FitAmplitude,    // [K]: 2|f̃_θ(k_i)|/A_i of the trained network (1 = fitted)
-    double[] DirectionNorms)  // global L2 norm of every direction drawn (1 by construction)
+    double[] DirectionNorms,  // global L2 norm of every direction drawn (1 by construction)
+    NdArray? InitialNormalized = null) // [δ, K]: the same sweep of the untrained network over its own spectrum (PR-1's control); null in older databases
 {
     // The amplitude kept over the sweep: the mean over δ of the normalized amplitude clipped to [0, 1]
     // (1 when the component is untouched by every δ; small when it is lost early).
-    public double Retained(int frequencyIndex)
+    public double Retained(int frequencyIndex) => Retained(Normalized, frequencyIndex);
+
+    // The same measure on the untrained network's sweep.
+    public double InitialRetained(int frequencyIndex) => Retained(InitialNormalized ?? throw new InvalidOperationException("no initial sweep recorded"), frequencyIndex);
+
+    double Retained(NdArray normalized, int frequencyIndex)
     {
         double sum = 0;
-        for (int d = 0; d < Deltas.Length; d++) sum += Math.Clamp(Normalized[d, frequencyIndex], 0, 1);
+        for (int d = 0; d < Deltas.Length; d++) sum += Math.Clamp(normalized[d, frequencyIndex], 0, 1);
         return sum / Deltas.Length;
     }
 
@@ -45,6 +51,7 @@ public static class PerturbationData
             context.Db.RequireArray(r.Id, "frequencies").Data,
             context.Db.RequireArray(r.Id, "normalized_amplitude"),
             context.Db.RequireArray(r.Id, "fit_amplitude").Data,
-            context.Db.RequireArray(r.Id, "direction_norms").Data)).ToList();
+            context.Db.RequireArray(r.Id, "direction_norms").Data,
+            context.Db.ReadArray(r.Id, "initial_normalized_amplitude"))).ToList();
     }
 }

@@ -6,7 +6,8 @@ namespace FourierRepro.Experiments.Perturbation;
 
 // Rahaman et al. 2019, Fig. 3: train a 6×256 ReLU MLP on the equal-amplitude target of Fig. 1, then move all its
 // parameters by δ along random unit directions; the mean spectrum of the perturbed networks, over the trained
-// network's own spectrum at each k_i, shows the high frequencies losing their amplitude at smaller δ.
+// network's own spectrum at each k_i, shows the high frequencies losing their amplitude at smaller δ. The same sweep
+// of the network at initialisation is recorded too: PR-1's negative control.
 public sealed class PerturbationRobustnessExperiment : Experiment<PerturbationRobustnessConfig>
 {
     public const string Name = "perturbation-robustness";
@@ -30,9 +31,11 @@ public sealed class PerturbationRobustnessExperiment : Experiment<PerturbationRo
     {
         // 30× shorter than the paper, so Adam steps at 1e-3 instead of 3e-4: at 3e-4, 1500 steps fit only 2-3 of the ten frequencies
         // (2|f(k)|/A >= 0.5), too few pairs to rank (PR-1 measured 0.5 from 4 pairs); at 1e-3, 2000 steps fit 4-5.
-        // 10-11 s a run measured with 1 thread on a busy machine, the sweep (21 δ × 16 directions) ≈ 1 s of it.
+        // 10-11 s a run measured with 1 thread on a busy machine, the sweep (21 δ × 16 directions) ≈ 1 s of it, and as much again
+        // for the same sweep of the initial network (PR-1's control).
         Scale.Smoke => new() { LearningRate = 1e-3, Iterations = 2_000, RecordEvery = 100, PerturbationSteps = 21, Directions = 16, DirectionBatch = 16 },
-        // The paper's learning rate, 6× shorter; 85-130 s a run measured with 1 thread on a busy machine, the sweep (51 δ × 50 directions) ≈ 10 s of it.
+        // The paper's learning rate, 6× shorter; 85-130 s a run measured with 1 thread on a busy machine, the sweep (51 δ × 50 directions) ≈ 10 s of it
+        // (twice: trained and initial network).
         // 5-8 of the ten frequencies are fitted by then.
         Scale.Standard => new() { Iterations = 10_000, PerturbationSteps = 51, Directions = 50 },
         _ => new(),
@@ -60,17 +63,29 @@ public sealed class PerturbationRobustnessExperiment : Experiment<PerturbationRo
         recorder.Array("frequencies", 0, [c.Frequencies.Length], c.Frequencies.Select(k => (double)k).ToArray());
 
         var shape = new MlpShape(1, c.Width, c.Depth, 1);
-        long total = c.Iterations + c.PerturbationSteps;
+        long total = c.Iterations + 2L * c.PerturbationSteps;
         using var input = torch.tensor(z.Select(v => (float)v).ToArray(), [c.Points, 1L]).to(context.Device);
         using var target = torch.tensor(y.Select(v => (float)v).ToArray(), [c.Points, 1L]).to(context.Device);
         using var model = new Mlp(shape, MlpInit.TorchDefault, [context.Rng("init")], context.Device);
+
+        // The negative control of PR-1: the untrained network (this run's own initial weights), swept with the same
+        // directions and δ before any update, so its response is measured exactly as the trained network's is.
+        using var directions = ParameterDirections.RandomUnit(shape, c.Directions, context.Rng("directions"), context.Device);
+        recorder.Array("direction_norms", 0, [c.Directions], directions.GlobalNorms());
+        var deltas = Enumerable.Range(0, c.PerturbationSteps).Select(i => c.MaxPerturbation * i / (c.PerturbationSteps - 1)).ToArray();
+        recorder.Array("perturbation_norms", 0, [deltas.Length], deltas);
+        var initial = Predict(model, input);
+        var initialSpectrum = Spectrum.OneSidedMagnitude(initial);
+        recorder.Array("initial_fit_amplitude", 0, [c.Frequencies.Length], Spectrum.NormalizedAmplitudes(initialSpectrum, c.Frequencies, amplitudes));
+        var (_, initialNormalized) = Sweep(c, model, directions, deltas, initialSpectrum, input, context, 0, total);
+        recorder.Array("initial_normalized_amplitude", 0, [deltas.Length, c.Frequencies.Length], initialNormalized);
 
         double[] trained = [];
         Trainer.Train(model, input, target, new TrainSettings(c.Iterations, c.LearningRate, c.RecordEvery), frame =>
         {
             recorder.Metric("loss", frame.Iteration, frame.MemberLoss[0]);
             if (frame.Iteration == c.Iterations) trained = frame.Prediction.cpu().to(ScalarType.Float64).data<double>().ToArray();
-        }, context.Cancellation, i => context.Progress.Report(i, total));
+        }, context.Cancellation, i => context.Progress.Report(c.PerturbationSteps + i, total));
 
         // The reference normalises by the trained network's own spectrum (not by A_i), so δ = 0 gives 1 exactly.
         var modelSpectrum = Spectrum.OneSidedMagnitude(trained);
@@ -78,10 +93,23 @@ public sealed class PerturbationRobustnessExperiment : Experiment<PerturbationRo
         recorder.Array("model_spectrum", 0, [modelSpectrum.Length], modelSpectrum);
         recorder.Array("fit_amplitude", 0, [c.Frequencies.Length], Spectrum.NormalizedAmplitudes(modelSpectrum, c.Frequencies, amplitudes));
 
-        using var directions = ParameterDirections.RandomUnit(shape, c.Directions, context.Rng("directions"), context.Device);
-        recorder.Array("direction_norms", 0, [c.Directions], directions.GlobalNorms());
+        var (meanSpectra, normalized) = Sweep(c, model, directions, deltas, modelSpectrum, input, context, c.Iterations + c.PerturbationSteps, total);
+        recorder.Array("perturbed_spectrum", 0, [deltas.Length, c.Points / 2], meanSpectra.Select(v => (float)v).ToArray());
+        recorder.Array("normalized_amplitude", 0, [deltas.Length, c.Frequencies.Length], normalized);
+    }
 
-        var deltas = Enumerable.Range(0, c.PerturbationSteps).Select(i => c.MaxPerturbation * i / (c.PerturbationSteps - 1)).ToArray();
+    static double[] Predict(Mlp model, Tensor input)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        return model.Forward(input).cpu().to(ScalarType.Float64).data<double>().ToArray();
+    }
+
+    // The mean spectrum of θ + δ·u over the directions at every δ ([δ, bins]), and its amplitude at each k_i over
+    // the unperturbed network's own ([δ, K]).
+    static (double[] MeanSpectra, double[] Normalized) Sweep(PerturbationRobustnessConfig c, Mlp model, ParameterDirections directions,
+        double[] deltas, double[] ownSpectrum, Tensor input, RunContext context, long progressBase, long total)
+    {
         int bins = c.Points / 2;
         var meanSpectra = new double[deltas.Length * bins];
         var normalized = new double[deltas.Length * c.Frequencies.Length];
@@ -96,12 +124,10 @@ public sealed class PerturbationRobustnessExperiment : Experiment<PerturbationRo
                     for (int k = 0; k < bins; k++) mean[k] += spectrum[k] / c.Directions; // a mean of magnitudes, as the reference
             }
             for (int i = 0; i < c.Frequencies.Length; i++)
-                normalized[d * c.Frequencies.Length + i] = mean[c.Frequencies[i]] / modelSpectrum[c.Frequencies[i]];
-            context.Progress.Report(c.Iterations + d + 1, total);
+                normalized[d * c.Frequencies.Length + i] = mean[c.Frequencies[i]] / ownSpectrum[c.Frequencies[i]];
+            context.Progress.Report(progressBase + d + 1, total);
         }
-        recorder.Array("perturbation_norms", 0, [deltas.Length], deltas);
-        recorder.Array("perturbed_spectrum", 0, [deltas.Length, bins], meanSpectra.Select(v => (float)v).ToArray());
-        recorder.Array("normalized_amplitude", 0, [deltas.Length, c.Frequencies.Length], normalized);
+        return (meanSpectra, normalized);
     }
 
     // One-sided spectra of θ + δ·u_b on the training grid, for the directions b in [first, first + count).
