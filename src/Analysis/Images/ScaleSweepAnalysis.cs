@@ -17,7 +17,7 @@ public sealed class ScaleSweepAnalysis : IAnalysisModule
     const double IdentityTolerance = 1e-6; // the half width is found by bisection to ~1e-12 px; arccos round-off near the peak is ~1e-8 relative
 
     const string Control = "The same measure on the same runs at iteration 0 (the untrained networks, with their σ's features in place): " +
-                           "nothing is learned there, so the effect must be absent. Training with LearningRate=1e-12 gives the same control after training.";
+                           "nothing is learned there, so the effect must be absent (the claim's own criterion: the bound and p < 0.05). Training with LearningRate=1e-12 gives the same control after training.";
 
     public string Experiment => ExperimentName;
     public string Title => "Fourier feature scale sweep (Tancik et al. 2020, project page)";
@@ -102,7 +102,7 @@ public sealed class ScaleSweepAnalysis : IAnalysisModule
         var final = Sweeps(points, r => r.FinalTest);
         var initial = Sweeps(points, r => r.InitialTest);
         if (final.Count == 0) return ClaimResult.NotEvaluated("no seed has a run at every σ");
-        double drop = InteriorDrop(final), control = InteriorDrop(initial);
+        double drop = InteriorDrop(final), control = InteriorDrop(initial), controlP = HypothesisTests.PermutationPValue(initial, InteriorDrop);
         var test = MeanOver(final);
         int best = Array.IndexOf(test, test.Max());
         var (lo, hi) = HypothesisTests.BootstrapMeanInterval(final.Select(s => InteriorDrop([s])).ToList());
@@ -114,8 +114,8 @@ public sealed class ScaleSweepAnalysis : IAnalysisModule
             Test = new(HypothesisTests.PermutationPValue(final, InteriorDrop), lo, hi, final.Count, "sweeps (one per seed)",
                 $"permutation test of the σ labels within each seed's sweep ({points.Count} σ), statistic min(best − ends) of the mean sweep; interval over seeds",
                 final.Select(s => InteriorDrop([s])).ToList()),
-            Control = new("untrained networks (iteration 0)", control, control >= MinEndDrop,
-                "initial test PSNR per σ: " + string.Join(", ", points.Select((p, i) => $"2^{p.Log2Sigma.ToString("0.##", CultureInfo.InvariantCulture)}: {MeanOver(initial)[i].ToString("F2", CultureInfo.InvariantCulture)}"))),
+            Control = new("untrained networks (iteration 0)", control, control >= MinEndDrop && controlP < Significance.Alpha,
+                $"(permutation p = {controlP:G3}) initial test PSNR per σ: " + string.Join(", ", points.Select((p, i) => $"2^{p.Log2Sigma.ToString("0.##", CultureInfo.InvariantCulture)}: {MeanOver(initial)[i].ToString("F2", CultureInfo.InvariantCulture)}"))),
         };
     }
 
@@ -136,7 +136,7 @@ public sealed class ScaleSweepAnalysis : IAnalysisModule
             records.Select(r => r.Id).ToArray())
         {
             Test = test,
-            Control = new("untrained networks (iteration 0)", rho0, rho0 >= MinTrainRho,
+            Control = new("untrained networks (iteration 0)", rho0, rho0 >= MinTrainRho && control.Significant,
                 $"initial train PSNR per σ: {Series(points, p => p.Runs.Average(r => r.InitialTrain))} (permutation p = {control.PValue:G3})"),
         };
     }
