@@ -111,7 +111,7 @@ public sealed class ScaleSweepAnalysis : IAnalysisModule
             $"{test[^1]:F2} dB at 2^{points[^1].Log2Sigma:0.##}; test per σ: {Series(points, p => p.Test)}",
             records.Select(r => r.Id).ToArray())
         {
-            Test = new(HypothesisTests.PermutationPValue(final, InteriorDrop), lo, hi, final.Count, "sweeps (one per seed)",
+            Test = new(HypothesisTests.PermutationPValue(final, InteriorDrop), lo, hi, final.Count, "sweeps",
                 $"permutation test of the σ labels within each seed's sweep ({points.Count} σ), statistic min(best − ends) of the mean sweep; interval over seeds",
                 final.Select(s => InteriorDrop([s])).ToList()),
             Control = new("untrained networks (iteration 0)", control, control >= MinEndDrop && controlP < Significance.Alpha,
@@ -127,8 +127,8 @@ public sealed class ScaleSweepAnalysis : IAnalysisModule
         var initial = Sweeps(points, r => r.InitialTrain);
         if (final.Count == 0) return ClaimResult.NotEvaluated("no seed has a run at every σ");
         var x = points.Select(p => p.Log2Sigma).ToArray();
-        var test = HypothesisTests.SpearmanPermutation(final.Select(y => (x, y)).ToList(), "sweeps (one per seed)");
-        var control = HypothesisTests.SpearmanPermutation(initial.Select(y => (x, y)).ToList(), "sweeps (one per seed)");
+        var test = HypothesisTests.SpearmanPermutation(final.Select(y => (x, y)).ToList(), "sweeps");
+        var control = HypothesisTests.SpearmanPermutation(initial.Select(y => (x, y)).ToList(), "sweeps");
         double rho = test.Values.Average(), rho0 = control.Values.Average();
         double minGain = points.Min(p => p.Runs.Min(r => r.FinalTrain - r.InitialTrain));
         return new ClaimResult(rho, rho >= MinTrainRho && minGain >= MinTrainGain,
