@@ -116,13 +116,14 @@ public static class ImageRegressionClaims
 
     static Significance Test(IReadOnlyList<Difference> differences)
     {
-        var tests = differences.Select(d => HypothesisTests.SignFlip(d.Values, 0, Unit)).ToList();
+        // Values as fractions of the paper's difference, the unit of the measured value (a sign-flip test is scale-free).
+        var tests = differences.Select(d => HypothesisTests.SignFlip(d.Values.Select(v => v / d.Paper).ToList(), 0, Unit)).ToList();
         int worst = Enumerable.Range(0, tests.Count).MaxBy(i => (tests[i].PValue, -differences[i].Mean));
-        if (tests.Count == 1) return tests[0];
+        if (tests.Count == 1) return tests[0] with { Test = tests[0].Test + $" over the images, values as fractions of the paper's {differences[0].Paper:F2} dB" };
         return tests[worst] with
         {
             Test = $"intersection-union test: the largest p of {tests.Count} exact sign-flip tests over the images (p per difference: " +
-                   string.Join(", ", differences.Select((d, i) => $"{d.Name} {tests[i].PValue:G3}")) + $"); values and interval of {differences[worst].Name}",
+                   string.Join(", ", differences.Select((d, i) => $"{d.Name} {tests[i].PValue:G3}")) + $"); values (fractions of the paper's {differences[worst].Paper:F2} dB) and interval of {differences[worst].Name}",
         };
     }
 
