@@ -1,6 +1,10 @@
+using FourierRepro.Analysis;
+using FourierRepro.Analysis.Claims;
+using FourierRepro.Analysis.Images;
 using FourierRepro.Experiments;
 using FourierRepro.Experiments.Core;
 using FourierRepro.Experiments.Images;
+using FourierRepro.Storage;
 
 namespace FourierRepro.Tests;
 
@@ -174,5 +178,42 @@ public sealed class ImageDataTests
             Assert.Single(rc.Mappings);
             Assert.Equal(1, rc.NaturalImages.Length + rc.TextImages.Length);
         });
+    }
+
+    // The negative control, run for real: networks trained with learning rates of 1e-12 (2 steps on one 32² image of
+    // each dataset) have learned nothing, and no image-regression claim may hold on them, nor on their iteration 0.
+    [Fact]
+    public async Task Untrained_networks_reproduce_no_image_regression_claim()
+    {
+        using var dir = new TempDir();
+        string db = dir.File("untrained.db");
+        Assert.Equal(0, await Hosts.Experiments("run", "image-regression", "--scale", "smoke", "--db", db,
+            "--set", "image-regression.NaturalImages=coffee.png", "--set", "image-regression.TextImages=0",
+            "--set", "image-regression.Resolution=32", "--set", "image-regression.Iterations=2", "--set", "image-regression.RecordEvery=1",
+            "--set", "image-regression.LrFeatures=1e-12", "--set", "image-regression.LrRawNatural=1e-12", "--set", "image-regression.LrRawText=1e-12"));
+        using var context = new AnalysisContext(ResultsDatabase.OpenExisting(db), "smoke", dir.Path);
+        foreach (var claim in new ImageRegressionAnalysis().Claims)
+        {
+            var result = claim.Evaluate(context);
+            Assert.True(result is { NotEvaluatedReason: null, Control: not null, Test: not null }, $"{claim.Id} was not evaluated: {result?.Details}");
+            Assert.False(result!.EffectHolds, $"{claim.Id} holds on untrained networks: {result.Measured:G4}; {result.Details}");
+            Assert.False(result.Control!.EffectHolds, $"{claim.Id}'s control holds on untrained networks: {result.Control.Details}");
+            Assert.False(ClaimEvaluator.Decide(claim, result).Holds, $"{claim.Id} reproduced on untrained networks");
+        }
+    }
+
+    // Data only partly there (natural images only) is "not evaluated" for the claims that need text, never a failure.
+    [Fact]
+    public async Task Claims_needing_the_text_images_are_not_evaluated_without_them()
+    {
+        using var dir = new TempDir();
+        string db = dir.File("natural.db");
+        Assert.Equal(0, await Hosts.Experiments("run", "image-regression", "--scale", "smoke", "--db", db, "--set", "image-regression.Datasets=natural",
+            "--set", "image-regression.NaturalImages=coffee.png", "--set", "image-regression.Resolution=16", "--set", "image-regression.Iterations=1"));
+        using var context = new AnalysisContext(ResultsDatabase.OpenExisting(db), "smoke", dir.Path);
+        var results = new ImageRegressionAnalysis().Claims.ToDictionary(c => c.Id, c => c.Evaluate(context));
+        Assert.Null(results["IR-1"]!.NotEvaluatedReason);
+        foreach (var id in new[] { "IR-2", "IR-3", "IR-4" })
+            Assert.Contains("no text images", results[id]!.NotEvaluatedReason ?? $"{id} was evaluated: {results[id]!.Details}");
     }
 }

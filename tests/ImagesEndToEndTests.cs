@@ -1,3 +1,7 @@
+using FourierRepro.Analysis;
+using FourierRepro.Analysis.Claims;
+using FourierRepro.Analysis.Images;
+using FourierRepro.Analysis.Regression1D;
 using FourierRepro.Experiments;
 using FourierRepro.Experiments.Images;
 using FourierRepro.Experiments.Regression1D;
@@ -40,21 +44,62 @@ public sealed class ImagesEndToEndTests(SmokeSuite suite)
         return (double)coloured / (bitmap.Width * (bitmap.Height - 30));
     }
 
+    // Required at smoke (SS-2, R1D-1; SS-3 is an identity): reproduced in claim_checks. SS-1 has too few σ at smoke for its
+    // test to reach p < 0.05 (see its Power), but its effect must hold on the real runs. The image-regression claims have
+    // 2 images per dataset at smoke and 64² images, where some differences fall short of a third of the paper's (posenc
+    // − basic on natural images: 1.0 of 3.2 dB): they are evaluated, not asserted. For every empirical claim the control
+    // (the same runs at iteration 0) must not show the effect.
     [Theory]
-    [InlineData("IR-1")]
-    [InlineData("IR-2")]
-    [InlineData("IR-3")]
-    [InlineData("SS-1")]
-    [InlineData("SS-2")]
-    [InlineData("SS-3")]
-    [InlineData("R1D-1")]
-    public void Claim_holds_at_smoke_scale(string claimId)
+    [InlineData("IR-1", false)]
+    [InlineData("IR-2", false)]
+    [InlineData("IR-3", false)]
+    [InlineData("IR-4", false)]
+    [InlineData("SS-1", true)]
+    [InlineData("SS-2", true)]
+    [InlineData("SS-3", true)]
+    [InlineData("R1D-1", true)]
+    public void Claim_holds_at_smoke_scale_and_not_on_its_control(string claimId, bool effectAtSmoke)
     {
         using var db = suite.Open();
         var check = db.ClaimChecks.AsNoTracking().Where(c => c.ClaimId == claimId && c.Scale == "smoke").OrderByDescending(c => c.Id).FirstOrDefault();
         Assert.True(check is not null, $"{claimId} was not evaluated");
-        Assert.True(check.Passed, $"{claimId}: measured {check.Measured}, expected {check.Expectation}; {check.Details}");
+        var claim = Modules().SelectMany(m => m.Claims).Single(c => c.Id == claimId);
+        if (claim.RequiredAt.Contains("smoke"))
+            Assert.True(check.Passed, $"{claimId}: {check.Verdict}, measured {check.Measured}, expected {check.Expectation}; {check.Details}");
+        using var context = new AnalysisContext(suite.Open(), "smoke", suite.ReportDir);
+        var result = claim.Evaluate(context)!;
+        Assert.Null(result.NotEvaluatedReason);
+        if (effectAtSmoke) Assert.True(result.EffectHolds, $"{claimId}: measured {result.Measured:G4}, expected {claim.Expectation}; {result.Details}");
+        if (claim.Kind == ClaimKind.Identity) return;
+        Assert.NotNull(result.Test);
+        Assert.True(result.Control is { EffectHolds: false }, $"{claimId}: the control shows the effect: {result.Control?.Details}");
     }
+
+    // The untrained networks' measure is far from each bound on the smoke runs (not only short of significance).
+    [Theory]
+    [InlineData("IR-1", 1.0 / 3)] // a third of the paper's gaps: at iteration 0 they are negative (-0.28 dB basic − none)
+    [InlineData("IR-3", 1.0 / 3)] // a third of the paper's gains: at iteration 0 about -0.5 dB
+    [InlineData("SS-1", 2.0)]    // ends >= 2 dB below the best: at iteration 0 ~0.03 dB
+    [InlineData("SS-2", 0.9)]    // rho >= 0.9: at iteration 0 0.1
+    public void The_control_is_short_of_the_bound(string claimId, double bound)
+    {
+        var claim = Modules().SelectMany(m => m.Claims).Single(c => c.Id == claimId);
+        using var context = new AnalysisContext(suite.Open(), "smoke", suite.ReportDir);
+        var control = claim.Evaluate(context)!.Control!;
+        Assert.True(double.IsFinite(control.Measured) && control.Measured < bound, $"{claimId}: control {control.Measured:G4} not below {bound}; {control.Details}");
+    }
+
+    [Fact]
+    public void R1D_1s_control_keeps_most_of_no_mappings_error()
+    {
+        var claim = Assert.Single(new Regression1DAnalysis().Claims);
+        using var context = new AnalysisContext(suite.Open(), "smoke", suite.ReportDir);
+        var control = claim.Evaluate(context)!.Control!;
+        // The bound is a ratio <= 0.5; the untrained networks' ratio measured 0.85.
+        Assert.True(double.IsFinite(control.Measured) && control.Measured > 0.5, $"R1D-1: control {control.Measured:G4}; {control.Details}");
+    }
+
+    static IAnalysisModule[] Modules() => [new ImageRegressionAnalysis(), new ScaleSweepAnalysis(), new Regression1DAnalysis()];
 
     [Fact]
     public void Image_runs_record_psnr_curves_and_the_final_images()
@@ -105,6 +150,7 @@ public sealed class ImagesEndToEndTests(SmokeSuite suite)
         foreach (var r in runs)
         {
             Assert.Equal([c.Signals], db.RequireArray(r.Id, "final_mse_test").Shape);
+            Assert.Equal([c.Signals], db.RequireArray(r.Id, "initial_mse_test", 0).Shape);
             Assert.Equal([c.Signals, 2 * c.Points], db.RequireArray(r.Id, "prediction").Shape);
         }
     }

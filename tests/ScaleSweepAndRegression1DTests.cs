@@ -1,7 +1,12 @@
+using FourierRepro.Analysis;
+using FourierRepro.Analysis.Claims;
+using FourierRepro.Analysis.Images;
+using FourierRepro.Analysis.Regression1D;
 using FourierRepro.Experiments;
 using FourierRepro.Experiments.Core;
 using FourierRepro.Experiments.Images;
 using FourierRepro.Experiments.Regression1D;
+using FourierRepro.Storage;
 using MathNet.Numerics.IntegralTransforms;
 
 namespace FourierRepro.Tests;
@@ -100,5 +105,50 @@ public sealed class Regression1DUnitTests
         Assert.Equal(3 + c.GaussianSigmas.Length, plan.Count);
         Assert.Contains(plan, p => p.Label == "none");
         Assert.Equal(c.GaussianSigmas.Length, plan.Count(p => p.Label.StartsWith("gaussian")));
+    }
+}
+
+// The negative control, run for real: networks trained with a learning rate of 1e-12 have learned nothing, and no
+// empirical claim of the scale sweep or the 1D regression may hold on them, nor on their iteration 0. SS-3, an
+// identity of the kernel, holds whatever the training.
+public sealed class UntrainedControlTests
+{
+    static async Task<AnalysisContext> Untrained(TempDir dir, string experiment, params string[] sets)
+    {
+        string db = dir.File("untrained.db");
+        var args = new List<string> { "run", experiment, "--scale", "smoke", "--db", db, "--set", $"{experiment}.LearningRate=1e-12", "--set", $"{experiment}.Iterations=2" };
+        foreach (var s in sets) args.AddRange(["--set", $"{experiment}.{s}"]);
+        Assert.Equal(0, await Hosts.Experiments(args.ToArray()));
+        return new AnalysisContext(ResultsDatabase.OpenExisting(db), "smoke", dir.Path);
+    }
+
+    static void NotReproduced(Claim claim, ClaimResult? result)
+    {
+        Assert.True(result is { NotEvaluatedReason: null, Control: not null, Test: not null }, $"{claim.Id} was not evaluated: {result?.Details}");
+        Assert.False(result!.EffectHolds, $"{claim.Id} holds on untrained networks: {result.Measured:G4}; {result.Details}");
+        Assert.False(result.Control!.EffectHolds, $"{claim.Id}'s control holds on untrained networks: {result.Control.Details}");
+        Assert.False(ClaimEvaluator.Decide(claim, result).Holds, $"{claim.Id} reproduced on untrained networks");
+    }
+
+    [Fact]
+    public async Task Untrained_networks_reproduce_no_scale_sweep_claim()
+    {
+        using var dir = new TempDir();
+        using var context = await Untrained(dir, "scale-sweep", "Resolution=32", "RecordEvery=1", "SlicePoints=33");
+        foreach (var claim in new ScaleSweepAnalysis().Claims)
+        {
+            var result = claim.Evaluate(context);
+            if (claim.Kind == ClaimKind.Identity) Assert.True(result!.EffectHolds, $"{claim.Id}: {result.Details}");
+            else NotReproduced(claim, result);
+        }
+    }
+
+    [Fact]
+    public async Task Untrained_networks_do_not_reproduce_R1D_1()
+    {
+        using var dir = new TempDir();
+        using var context = await Untrained(dir, "regression-1d", "Points=64", "RecordEvery=1", "Mappings=none,posenc,gaussian", "GaussianSigmas=16");
+        var claim = Assert.Single(new Regression1DAnalysis().Claims);
+        NotReproduced(claim, claim.Evaluate(context));
     }
 }

@@ -8,80 +8,12 @@ namespace FourierRepro.Analysis.Images;
 // paper's, and the claims they support.
 public sealed class ImageRegressionAnalysis : IAnalysisModule
 {
-    const double MinOrderGap = 0.0;  // consecutive mappings must be strictly ordered in mean test PSNR (the paper's gaps: 0.6 to 6.9 dB)
-    const double MinGain = 2.0;      // Gaussian − none, mean over images, per dataset (the paper: 6.2 dB natural, 12.1 dB text)
-
     static readonly Dictionary<string, string> DatasetTitles = new() { ["natural"] = "Natural", ["text"] = "Text" };
 
     public string Experiment => ImageRegressionData.Experiment;
     public string Title => "Image regression (Tancik et al. 2020, Table 1 and Fig. 1)";
 
-    public IReadOnlyList<Claim> Claims { get; } =
-    [
-        new("IR-1", ImageRegressionData.Experiment,
-            "On natural images, test PSNR orders the mappings none < basic < positional encoding < Gaussian (Table 1).",
-            "Mean over the natural images (and seeds) of the final test PSNR on the odd/odd pixels, per mapping; the measured value is the " +
-            "smallest of the three consecutive differences (basic − none, posenc − basic, Gaussian − posenc). Images: 2 at smoke, 3 at standard, 5 at paper.",
-            $"every difference > {MinOrderGap} dB", Scales.All, c => Order(c, "natural", Chain)),
-        new("IR-2", ImageRegressionData.Experiment,
-            "On text images, test PSNR orders the mappings none < basic < positional encoding and basic < Gaussian (Table 1).",
-            "As IR-1, over the generated text images (2 at smoke, 3 at standard, 16 at paper); the differences are basic − none, posenc − basic and " +
-            "Gaussian − basic. Gaussian against positional encoding on text is IR-4.",
-            $"every difference > {MinOrderGap} dB", Scales.All, c => Order(c, "text", [(0, 1), (1, 2), (1, 3)])),
-        new("IR-3", ImageRegressionData.Experiment,
-            "Gaussian Fourier features improve on no mapping by several dB, on both datasets (Table 1: +6.2 dB natural, +12.1 dB text).",
-            "Per dataset, the mean over images of (Gaussian − none) final test PSNR; the measured value is the smaller of the two datasets' means.",
-            $"min over datasets of the mean gain >= {MinGain} dB", Scales.All, Gain),
-        new("IR-4", ImageRegressionData.Experiment,
-            "On text images, Gaussian features beat the positional encoding (Table 1: 30.47 vs 27.57 dB).",
-            "Mean over the text images of (Gaussian − posenc) final test PSNR. Required at paper scale only: on our generated text at 64² and 128² " +
-            "the sign of the difference changes from image to image (smoke: -0.21 and +2.28 dB; standard: -0.19, +0.52 and +0.13 dB, mean " +
-            "+0.15), so a pass there would be luck, not evidence.",
-            $"difference > {MinOrderGap} dB", ["paper"], c => Order(c, "text", [(2, 3)])),
-    ];
-
-    static readonly (int Lower, int Higher)[] Chain = [(0, 1), (1, 2), (2, 3)];
-
-    // The differences mean(higher) − mean(lower) of final test PSNR over the images of a dataset, for index pairs
-    // into ImageRegressionData.Mappings; the measured value is the smallest.
-    static ClaimResult? Order(AnalysisContext context, string dataset, (int Lower, int Higher)[] pairs)
-    {
-        var data = ImageRegressionData.Load(context);
-        if (data is null) return null;
-        var means = ImageRegressionData.Mappings.Select(m => data.PerImage(dataset, m, r => r.FinalTest)).ToList();
-        if (means.Any(m => m.Count == 0)) return null;
-        var mean = means.Select(m => m.Values.Average()).ToArray();
-        var names = ImageRegressionData.Mappings;
-        var gaps = pairs.Select(p => mean[p.Higher] - mean[p.Lower]).ToArray();
-        var runs = data.Runs.Where(r => r.Dataset == dataset).ToList();
-        return new ClaimResult(gaps.Min(), gaps.All(g => g > MinOrderGap),
-            $"{means[0].Count} images, {runs.Count} runs; mean test PSNR " +
-            string.Join(", ", names.Select((m, i) => $"{m} {mean[i]:F2}")) + " dB; " +
-            string.Join(", ", pairs.Select((p, i) => $"{names[p.Higher]} − {names[p.Lower]} {gaps[i].ToString("+0.00;-0.00", CultureInfo.InvariantCulture)}")) +
-            " dB; per image (none/basic/posenc/gaussian): " +
-            string.Join("; ", means[0].Keys.Select(img => img + " " + string.Join("/", means.Select(m => m[img].ToString("F2", CultureInfo.InvariantCulture))))),
-            runs.Select(r => r.RunId).ToArray());
-    }
-
-    static ClaimResult? Gain(AnalysisContext context)
-    {
-        var data = ImageRegressionData.Load(context);
-        if (data is null) return null;
-        var gains = new Dictionary<string, double>();
-        foreach (var d in data.DatasetsPresent)
-        {
-            var none = data.PerImage(d, "none", r => r.FinalTest);
-            var gauss = data.PerImage(d, "gaussian", r => r.FinalTest);
-            var images = none.Keys.Intersect(gauss.Keys).ToList();
-            if (images.Count > 0) gains[d] = images.Average(i => gauss[i] - none[i]);
-        }
-        if (gains.Count == 0) return null;
-        double min = gains.Values.Min();
-        return new ClaimResult(min, min >= MinGain && gains.Count == ImageRegressionData.Datasets.Length,
-            string.Join("; ", gains.Select(g => $"{g.Key}: Gaussian − none = {g.Value:+0.00;-0.00} dB")) +
-            (gains.Count < ImageRegressionData.Datasets.Length ? " (a dataset is missing: not passed)" : ""),
-            data.Runs.Where(r => r.Mapping is "none" or "gaussian").Select(r => r.RunId).ToArray());
-    }
+    public IReadOnlyList<Claim> Claims { get; } = ImageRegressionClaims.All(ImageRegressionData.Experiment);
 
     static string MappingTitle(string mapping, System.Text.Json.JsonElement config, string dataset)
     {

@@ -3,7 +3,7 @@ using FourierRepro.Storage;
 namespace FourierRepro.Analysis.Images;
 
 // One image-fitting run (image-regression or scale-sweep) as the figures and claims need it: final PSNRs and the
-// PSNR curves. Images are read separately (they are large).
+// PSNR curves (from iteration 0: the untrained network, the claims' negative control). Images are read separately (they are large).
 public sealed record ImageRun(
     long RunId, int Seed, string Dataset, string Mapping, string Image, double Log2Sigma,
     long[] Steps, double[] Train, double[] Test, double[] Full)
@@ -11,6 +11,10 @@ public sealed record ImageRun(
     public double FinalTrain => Train[^1];
     public double FinalTest => Test[^1];
     public double FinalFull => Full[^1];
+    public double InitialTrain => Steps[0] == 0 ? Train[0] : throw Unrecorded();
+    public double InitialTest => Steps[0] == 0 ? Test[0] : throw Unrecorded();
+
+    InvalidDataException Unrecorded() => new($"run {RunId}: the PSNR series starts at iteration {Steps[0]}, not at the untrained network (0)");
 }
 
 public static class ImageRunData
