@@ -30,7 +30,7 @@ public sealed class Regression1DAnalysis : IAnalysisModule
             NullHypothesis = "The mapping makes no difference to the test error: each unit's log ratio to no mapping's test MSE is symmetric about 0 " +
                              "(an intersection-union test: both mappings' exact sign-flip tests must reject).",
             ControlText = "The same measure on the same runs at iteration 0 (the untrained networks' test MSE per signal, recorded as initial_mse_test): " +
-                          "nothing is learned there, so the effect must be absent (the claim's own criterion: the bound and p < 0.05). Training with LearningRate=1e-12 gives the same control after training.",
+                          "nothing is learned there, so the effect must be absent (the measure must stay short of the claim's bound there, whatever its p-value). Training with LearningRate=1e-12 gives the same control after training.",
             Power = "Exact sign-flip test over n signal x seed units: its smallest p is 2^-n, so n >= 5 units are needed for p < 0.05; smoke has 6 (1/64), " +
                     "standard and paper 8 (1/256).",
         },
@@ -118,7 +118,7 @@ public sealed class Regression1DAnalysis : IAnalysisModule
             data.SelectMany(m => m.Runs.Select(r => r.Id)).ToArray())
         {
             Test = Test(final.Value.LogRatios),
-            Control = new("untrained networks (iteration 0)", initial.Value.Worst, initial.Value.Worst <= MaxRatio && control.Significant,
+            Control = new("untrained networks (iteration 0)", initial.Value.Worst, initial.Value.Worst <= MaxRatio,
                 $"geometric-mean initial test MSE / none's: {Ratios(initial.Value.LogRatios)} (its test: p = {control.PValue:G3})"),
         };
     }
