@@ -75,9 +75,10 @@ public sealed class NtkConvergenceAnalysis : IAnalysisModule
         new("NTK-7", NtkConvergenceData.Experiment,
             "Without a mapping the network generalises worst on this target (Fig. 3b, test MSE).",
             "Per seed: log of the no-mapping network's final test MSE (224 held-out points) over the largest final test MSE of the six power " +
-            $"mappings; positive when no mapping is worst. Material progress: every run of the seed must have learned (final train MSE <= {Learned} " +
-            "x its initial), else the seed does not show the effect. Measured: the geometric mean ratio over seeds.",
-            "ratio > 1 in every seed (no mapping has the largest final test MSE), every run learned", ["standard"], NoMappingWorst)
+            $"mappings; positive when no mapping is worst. Material progress: every power-mapped run of the seed must have learned (final train " +
+            $"MSE <= {Learned} x its initial), else the seed does not show the effect; the no-mapping network is not held to it, since learning " +
+            "slowly is the very effect. Measured: the geometric mean ratio over seeds.",
+            "ratio > 1 in every seed (no mapping has the largest final test MSE), every power mapping learned", ["standard"], NoMappingWorst)
         {
             NullHypothesis = "in each seed, no mapping is the worst with probability <= 1/2",
             ControlText = InitialControl,
@@ -206,7 +207,7 @@ public sealed class NtkConvergenceAnalysis : IAnalysisModule
             var none = seed.FirstOrDefault(r => r.Mapping == NtkConvergenceData.None);
             var powered = seed.Where(r => r.IsPowerMapping).ToList();
             if (none is null || powered.Count == 0) return null;
-            return (Math.Log(FinalTestMse(none) / powered.Max(FinalTestMse)), [none, .. powered], "");
+            return (Math.Log(FinalTestMse(none) / powered.Max(FinalTestMse)), powered, "");
         }, positive: true));
 
     static ClaimResult? IntermediateBest(AnalysisContext context) => WithInitialControl(NtkConvergenceData.Load(context), runs =>
