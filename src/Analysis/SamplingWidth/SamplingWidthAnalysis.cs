@@ -80,34 +80,39 @@ public sealed class SamplingWidthAnalysis : IAnalysisModule
     {
         var data = SamplingWidthData.Load(context);
         if (data.Count == 0) return null;
-        return WidthOverShape(data) with { Control = Control("untrained networks", WidthOverShape(data.Select(a => a.AtInitialState()).ToList())) };
+        return WidthOverShape(data, test: true) with { Control = Control("untrained networks", WidthOverShape(data.Select(a => a.AtInitialState()).ToList(), test: false)) };
     }
 
-    static ClaimResult WidthOverShape(List<AlphaSweep> data)
+    // test = false (a control whose effect is absent needs no p-value): the permutations are skipped unless the effect holds.
+    static ClaimResult WidthOverShape(List<AlphaSweep> data, bool test)
     {
         var layouts = data.Select(a => SweepStats.Layout(a, BinOctaves)).ToList();
         var logs = data.Select(a => a.Sparse.Select(n => Math.Log10(n.TestMse)).ToArray()).ToList();
         var stats = data.Select((a, i) => (a.Alpha, S: SweepStats.WidthVsShape(layouts[i], logs[i]))).ToList();
         double worst = stats.Max(s => s.S.Ratio);
-        // Smaller is the effect: the statistic is minus the largest ratio.
-        double p = HypothesisTests.PermutationPValue(logs, groups => -groups.Select((g, i) => SweepStats.WidthVsShape(layouts[i], g).Ratio).Max());
         var ratios = stats.Select(s => s.S.Ratio).ToList();
-        var (lo, hi) = HypothesisTests.BootstrapMeanInterval(ratios);
-        var test = new Significance(p, lo, hi, ratios.Count, "alphas", "permutation test of the largest ratio, test MSEs shuffled over the networks of each alpha", ratios);
+        Significance? significance = null;
+        if (test || worst <= MaxSpreadRatio)
+        {
+            // Smaller is the effect: the statistic is minus the largest ratio.
+            double p = HypothesisTests.PermutationPValue(logs, groups => -groups.Select((g, i) => SweepStats.WidthVsShape(layouts[i], g).Ratio).Max());
+            var (lo, hi) = HypothesisTests.BootstrapMeanInterval(ratios);
+            significance = new Significance(p, lo, hi, ratios.Count, "alphas", "permutation test of the largest ratio, test MSEs shuffled over the networks of each alpha", ratios);
+        }
         return new ClaimResult(worst, worst <= MaxSpreadRatio,
             string.Join("; ", stats.Select(s => $"alpha {s.Alpha:G}: ratio {s.S.Ratio:F3} (mean spread {s.S.MeanSpread:F3}, max {s.S.MaxSpread:F3} decades " +
                                                  $"over {s.S.SharedBins} shared bins of {s.S.Bins}; range {s.S.Range:F2} decades)")),
-            data.SelectMany(a => a.RunIds).ToArray()) { Test = test };
+            data.SelectMany(a => a.RunIds).ToArray()) { Test = significance };
     }
 
     static ClaimResult? UShape(AnalysisContext context)
     {
         var data = SamplingWidthData.Load(context);
         if (data.Count == 0) return null;
-        return UShape(data) with { Control = Control("untrained networks", UShape(data.Select(a => a.AtInitialState()).ToList())) };
+        return UShape(data, test: true) with { Control = Control("untrained networks", UShape(data.Select(a => a.AtInitialState()).ToList(), test: false)) };
     }
 
-    static ClaimResult UShape(List<AlphaSweep> data)
+    static ClaimResult UShape(List<AlphaSweep> data, bool test)
     {
         var details = new List<string>();
         var curves = new List<double[]>();
@@ -120,11 +125,15 @@ public sealed class SamplingWidthAnalysis : IAnalysisModule
                 details.Add($"alpha {a.Alpha:G} {d}: min at sweep {argMin + 1}/{a.SweepValues.Length}, depth {depth:F3}");
             }
         var depths = curves.Select(c => SweepStats.UDepth(c).Depth).ToList();
-        double p = HypothesisTests.PermutationPValue(curves, cs => cs.Average(c => SweepStats.UDepth(c).Depth));
-        var (lo, hi) = HypothesisTests.BootstrapMeanInterval(depths);
-        var test = new Significance(p, lo, hi, depths.Count, "curves", "permutation test of the mean depth, values shuffled over the sweep within each curve", depths);
+        Significance? significance = null;
+        if (test || depths.Min() > 0)
+        {
+            double p = HypothesisTests.PermutationPValue(curves, cs => cs.Average(c => SweepStats.UDepth(c).Depth));
+            var (lo, hi) = HypothesisTests.BootstrapMeanInterval(depths);
+            significance = new Significance(p, lo, hi, depths.Count, "curves", "permutation test of the mean depth, values shuffled over the sweep within each curve", depths);
+        }
         return new ClaimResult(depths.Min(), depths.Min() > 0, $"mean depth {depths.Average():F3} decades; " + string.Join("; ", details),
-            data.SelectMany(a => a.RunIds).ToArray()) { Test = test };
+            data.SelectMany(a => a.RunIds).ToArray()) { Test = significance };
     }
 
     static ClaimResult? SparseVersusDense(AnalysisContext context)
