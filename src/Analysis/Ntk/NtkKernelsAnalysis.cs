@@ -35,8 +35,8 @@ public sealed class NtkKernelsAnalysis : IAnalysisModule
         new("NTK-1", ExperimentName,
             "The NTK of a 4-layer ReLU MLP with a scalar input is not shift-invariant (Fig. 2a).",
             "Panel (a) kernel, x = linspace(-pi, pi, 100) fed raw. For every lag d = 1..50, the spread of K(x_i, x_{i+d}) over i " +
-            "(population std / mean); the measured value is the smallest spread over the lags. Identity check: the analytic kernel of a raw " +
-            "scalar input depends on |x| and |x'| through the bias terms, so this holds by the NT formula itself; computed exactly in one " +
+            "(population std / mean); the measured value is the smallest spread over the lags. Identity check: the NT recursion is a function of " +
+            "u.u', |u|^2 and |u'|^2, which for a raw scalar are x x', x^2 and x'^2, not x - x' alone, so this holds by the formula itself; computed exactly in one " +
             "deterministic run, it checks our implementation, not a finding that could vary between runs. Control: the same measure on the " +
             "basic-mapped kernel of panel (b), which must not show it.",
             $"min over lags of std/mean >= {MinSpreadRaw} (a 10% variation, far above round-off)", Scales.All,
@@ -44,8 +44,8 @@ public sealed class NtkKernelsAnalysis : IAnalysisModule
         new("NTK-2", ExperimentName,
             "The basic mapping gamma(v) = [cos 2 pi v, sin 2 pi v] makes the NTK stationary (Fig. 2b).",
             "As NTK-1 on panel (b), [sin x, cos x]; the measured value is the largest spread over the lags, which is float64 round-off " +
-            "if the kernel depends on x - x' only. Identity check: the NTK of a dot-product kernel of inputs on the unit circle depends only " +
-            "on their angle, so stationarity holds by construction; the check is of our implementation. Control: the same measure on the " +
+            "if the kernel depends on x - x' only. Identity check: the recursion depends on u.u', |u|^2 and |u'|^2 only, and for " +
+            "u = [sin x, cos x] these are cos(x - x'), 1 and 1, so stationarity holds by construction; the check is of our implementation. Control: the same measure on the " +
             "raw-input kernel of panel (a), which must exceed the bound.",
             $"max over lags of std/mean <= {MaxSpreadBasic:G1} (float64 round-off)", Scales.All,
             c => Spread(c, raw: false)) { Kind = ClaimKind.Identity, ControlText = "the raw-input kernel (panel a), not stationary" },

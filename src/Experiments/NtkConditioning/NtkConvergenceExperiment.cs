@@ -44,7 +44,7 @@ public sealed class NtkConvergenceExperiment : Experiment<NtkConvergenceConfig>
     public override NtkConvergenceConfig Defaults(Scale scale) => scale switch
     {
         Scale.Smoke => new() { Width = 256, Iterations = 2_000, LearningRate = 7e-4 },      // 7e-4 × 5 × 2000 = 7; ~1.5 s per run
-        Scale.Standard => new() { Width = 1024, Iterations = 2_000, LearningRate = 2.5e-4 }, // the paper's width; 2.5e-4 × 14 × 2000 = 7; ~17 s per run
+        Scale.Standard => new() { Width = 1024, Iterations = 2_000, LearningRate = 2.5e-4 }, // the paper's width; 2.5e-4 × 14 × 2000 = 7; ~10-17 s per run, 35 runs
         _ => new(),                                                                         // 1e-5 × 14 × 50000 = 7; ~7 min per run
     };
 
