@@ -9,8 +9,12 @@ namespace FourierRepro.Analysis.Ntk;
 public sealed class NtkKernelsAnalysis : IAnalysisModule
 {
     public const string ExperimentName = "ntk-kernels";
-    const double MinSpreadRaw = 0.1;      // the raw-input kernel must vary by ≥ 10% along every diagonal (measured: ≥ 0.44)
-    const double MaxSpreadBasic = 1e-12;  // float64 round-off of a kernel built from arccos, sin, cos (measured: ~2e-15)
+    // NTK-2: a kernel that depends on x − x′ only has zero spread along its diagonals up to float64 round-off of a
+    // recursion of arccos, sin and cos (~1e-15 per operation, a few hundred operations): 1e-12 is round-off, not structure.
+    const double MaxSpreadBasic = 1e-12;
+    // NTK-1: not shift-invariant in a way the eye sees on panel (a): a 10 % variation along every diagonal, 1e11 times the
+    // round-off floor of NTK-2, so that no implementation error of the size of round-off can pass or fail it.
+    const double MinSpreadRaw = 0.1;
 
     // PAPERS.md's own recomputation of the NT 0.2.2 formula: |DFT| of the 32-point row at k = 0, 1, 2, 4, 8, 16.
     static readonly (double Power, double[] Values)[] ReferenceDft =
@@ -23,31 +27,41 @@ public sealed class NtkKernelsAnalysis : IAnalysisModule
     public string Experiment => ExperimentName;
     public string Title => "NTK of a ReLU MLP with Fourier features (Tancik et al. 2020, Fig. 2)";
 
+    // Every claim here is a property of the closed-form NT 0.2.2 kernel, computed exactly (no training, no random numbers):
+    // it holds or not by the formula, so each is an identity check of our implementation of that formula, not a finding
+    // to reproduce over seeds. NTK-1 and NTK-2 carry each other's kernel as a control, to show the measure can fail.
     public IReadOnlyList<Claim> Claims { get; } =
     [
         new("NTK-1", ExperimentName,
             "The NTK of a 4-layer ReLU MLP with a scalar input is not shift-invariant (Fig. 2a).",
             "Panel (a) kernel, x = linspace(-pi, pi, 100) fed raw. For every lag d = 1..50, the spread of K(x_i, x_{i+d}) over i " +
-            "(population std / mean); the measured value is the smallest spread over the lags. Deterministic (one run).",
-            $"min over lags of std/mean >= {MinSpreadRaw}", Scales.All,
-            c => Spread(c, "kernel_none", raw: true)),
+            "(population std / mean); the measured value is the smallest spread over the lags. Identity check: the NT recursion is a function of " +
+            "u.u', |u|^2 and |u'|^2, which for a raw scalar are x x', x^2 and x'^2, not x - x' alone, so this holds by the formula itself; computed exactly in one " +
+            "deterministic run, it checks our implementation, not a finding that could vary between runs. Control: the same measure on the " +
+            "basic-mapped kernel of panel (b), which must not show it.",
+            $"min over lags of std/mean >= {MinSpreadRaw} (a 10% variation, far above round-off)", Scales.All,
+            c => Spread(c, raw: true)) { Kind = ClaimKind.Identity, ControlText = "the basic-mapped kernel (panel b), stationary by construction" },
         new("NTK-2", ExperimentName,
             "The basic mapping gamma(v) = [cos 2 pi v, sin 2 pi v] makes the NTK stationary (Fig. 2b).",
             "As NTK-1 on panel (b), [sin x, cos x]; the measured value is the largest spread over the lags, which is float64 round-off " +
-            "if the kernel depends on x - x' only.",
-            $"max over lags of std/mean <= {MaxSpreadBasic:G1}", Scales.All,
-            c => Spread(c, "kernel_basic", raw: false)),
+            "if the kernel depends on x - x' only. Identity check: the recursion depends on u.u', |u|^2 and |u'|^2 only, and for " +
+            "u = [sin x, cos x] these are cos(x - x'), 1 and 1, so stationarity holds by construction; the check is of our implementation. Control: the same measure on the " +
+            "raw-input kernel of panel (a), which must exceed the bound.",
+            $"max over lags of std/mean <= {MaxSpreadBasic:G1} (float64 round-off)", Scales.All,
+            c => Spread(c, raw: false)) { Kind = ClaimKind.Identity, ControlText = "the raw-input kernel (panel a), not stationary" },
         new("NTK-3", ExperimentName,
             "The Fourier mapping a_j = 1/j^p, b_j = j tunes the kernel width: lower p gives a narrower kernel in space (Fig. 2c).",
             "Full width at half maximum of the 32-point row Theta(gamma(x_j), gamma(0)) above its minimum, linearly interpolated, for " +
-            "p = 0, 0.5, 1, 1.5, 2, inf; Spearman rho between p (inf last) and the width. Deterministic (one run).",
+            "p = 0, 0.5, 1, 1.5, 2, inf; Spearman rho between p (inf last) and the width. Identity check: the rows are the closed-form kernel, " +
+            "computed exactly once; their widths are fixed by the formula, so this checks our implementation of it.",
             "rho = 1 (width strictly increasing in p)", Scales.All,
-            c => Monotone(c, spatial: true)),
+            c => Monotone(c, spatial: true)) { Kind = ClaimKind.Identity },
         new("NTK-4", ExperimentName,
             "Lower p gives a wider kernel spectrum (Fig. 2d).",
-            "Spectral centroid of the row's |DFT| over the one-sided bins 1..16 (sum k |K(k)| / sum |K(k)|); Spearman rho between p and the centroid.",
+            "Spectral centroid of the row's |DFT| over the one-sided bins 1..16 (sum k |K(k)| / sum |K(k)|); Spearman rho between p and the " +
+            "centroid. Identity check, as NTK-3: a deterministic property of the closed-form kernel.",
             "rho = -1 (centroid strictly decreasing in p)", Scales.All,
-            c => Monotone(c, spatial: false)),
+            c => Monotone(c, spatial: false)) { Kind = ClaimKind.Identity },
     ];
 
     sealed record Data(long RunId, double[] V, NdArray KernelNone, NdArray KernelBasic, double[] Powers, NdArray Rows, NdArray Dft);
@@ -75,15 +89,25 @@ public sealed class NtkKernelsAnalysis : IAnalysisModule
         return spreads;
     }
 
-    static ClaimResult? Spread(AnalysisContext context, string array, bool raw)
+    static ClaimResult? Spread(AnalysisContext context, bool raw)
     {
         var data = Load(context);
         if (data is null) return null;
-        var spreads = DiagonalSpreads(array == "kernel_none" ? data.KernelNone : data.KernelBasic);
+        var (measured, holds, details) = SpreadMeasure(raw ? data.KernelNone : data.KernelBasic, raw);
+        var (controlMeasured, controlHolds, controlDetails) = SpreadMeasure(raw ? data.KernelBasic : data.KernelNone, raw);
+        return new ClaimResult(measured, holds, details, [data.RunId])
+        {
+            Control = new ControlResult(raw ? "basic-mapped kernel" : "raw-input kernel", controlMeasured, controlHolds, controlDetails),
+        };
+    }
+
+    // NTK-1 (raw: the smallest spread over lags is at least MinSpreadRaw) and NTK-2 (the largest is round-off).
+    static (double Measured, bool Holds, string Details) SpreadMeasure(NdArray kernel, bool raw)
+    {
+        var spreads = DiagonalSpreads(kernel);
         double measured = raw ? spreads.Min() : spreads.Max();
-        bool passed = raw ? measured >= MinSpreadRaw : measured <= MaxSpreadBasic;
-        return new ClaimResult(measured, passed,
-            $"spread over lags: min {spreads.Min():G3}, mean {spreads.Average():G3}, max {spreads.Max():G3} ({spreads.Length} lags)", [data.RunId]);
+        return (measured, raw ? measured >= MinSpreadRaw : measured <= MaxSpreadBasic,
+            $"spread over lags: min {spreads.Min():G3}, mean {spreads.Average():G3}, max {spreads.Max():G3} ({spreads.Length} lags)");
     }
 
     // FWHM (in samples) of a kernel row above its minimum: 2 × where the row first falls to half way, linearly interpolated.

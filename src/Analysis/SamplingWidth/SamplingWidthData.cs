@@ -3,13 +3,27 @@ using FourierRepro.Storage;
 namespace FourierRepro.Analysis.SamplingWidth;
 
 // One trained sparse network of `sampling-width`: its distribution, sweep value, the signal it fitted (unique within
-// an α across seeds), the RMS sqrt(mean(b²)) and std of its sampled frequencies, and its final MSEs.
-public sealed record SweepNet(string Distribution, int SweepIndex, string Signal, double Rms, double Std, double TrainMse, double TestMse);
+// an α across seeds), the RMS sqrt(mean(b²)) and std of its sampled frequencies, its final MSEs and (the untrained
+// network, the claims' negative control) its MSEs at iteration 0.
+public sealed record SweepNet(string Distribution, int SweepIndex, string Signal, double Rms, double Std, double TrainMse, double TestMse,
+    double InitialTrainMse = double.NaN, double InitialTestMse = double.NaN)
+{
+    public SweepNet AtInitialState() => this with { TrainMse = InitialTrainMse, TestMse = InitialTestMse };
+}
 
 // Everything of one α: the sparse networks of all its runs (seeds) and the dense baseline, one net per signal.
+// Dense[i] is the dense net of signal DenseSignal[i] (the same keys as SweepNet.Signal), DenseInitial* its MSEs at iteration 0.
 public sealed record AlphaSweep(double Alpha, double DensePower, int TrainPoints, string[] Distributions, double[] SweepValues,
-    List<SweepNet> Sparse, double[] DenseTrainMse, double[] DenseTestMse, long[] RunIds)
+    List<SweepNet> Sparse, double[] DenseTrainMse, double[] DenseTestMse, long[] RunIds,
+    string[]? DenseSignal = null, double[]? DenseInitialTrainMse = null, double[]? DenseInitialTestMse = null)
 {
+    // Every network as it was before training (the untrained control).
+    public AlphaSweep AtInitialState() => this with
+    {
+        Sparse = Sparse.Select(n => n.AtInitialState()).ToList(),
+        DenseTrainMse = DenseInitialTrainMse ?? [], DenseTestMse = DenseInitialTestMse ?? [],
+    };
+
     public IEnumerable<SweepNet> Of(string distribution) => Sparse.Where(n => n.Distribution == distribution);
 
     // Mean over signals of log10 test MSE at each sweep value of one distribution (the curve the U-shape is read from).
@@ -51,6 +65,9 @@ public static class SamplingWidthData
         var sparse = new List<SweepNet>();
         var denseTrain = new List<double>();
         var denseTest = new List<double>();
+        var denseSignal = new List<string>();
+        var denseInitialTrain = new List<double>();
+        var denseInitialTest = new List<double>();
         foreach (var run in runs)
         {
             var dist = db.RequireArray(run.Id, "sparse_distribution").Data;
@@ -60,11 +77,20 @@ public static class SamplingWidthData
             var std = db.RequireArray(run.Id, "sparse_std").Data;
             var train = db.RequireArray(run.Id, "sparse_train_mse").Data;
             var test = db.RequireArray(run.Id, "sparse_test_mse").Data;
+            // Frame 0 of the recorded curves [F, K] is iteration 0: the untrained networks.
+            var initialTrain = db.RequireArray(run.Id, "sparse_train_mse_curve").Data;
+            var initialTest = db.RequireArray(run.Id, "sparse_test_mse_curve").Data;
             for (int k = 0; k < test.Length; k++)
-                sparse.Add(new SweepNet(distributions[(int)dist[k]], (int)index[k], $"{run.Seed}/{(int)signal[k]}", rms[k], std[k], train[k], test[k]));
+                sparse.Add(new SweepNet(distributions[(int)dist[k]], (int)index[k], $"{run.Seed}/{(int)signal[k]}", rms[k], std[k], train[k], test[k],
+                    initialTrain[k], initialTest[k]));
+            var dense = db.RequireArray(run.Id, "dense_test_mse").Data;
             denseTrain.AddRange(db.RequireArray(run.Id, "dense_train_mse").Data);
-            denseTest.AddRange(db.RequireArray(run.Id, "dense_test_mse").Data);
+            denseTest.AddRange(dense);
+            denseSignal.AddRange(db.RequireArray(run.Id, "dense_signal").Data.Select(v => $"{run.Seed}/{(int)v}"));
+            denseInitialTrain.AddRange(db.RequireArray(run.Id, "dense_train_mse_curve").Data.Take(dense.Length));
+            denseInitialTest.AddRange(db.RequireArray(run.Id, "dense_test_mse_curve").Data.Take(dense.Length));
         }
-        return new AlphaSweep(alpha, densePower, trainPoints, distributions, sweep, sparse, denseTrain.ToArray(), denseTest.ToArray(), runs.Select(r => r.Id).ToArray());
+        return new AlphaSweep(alpha, densePower, trainPoints, distributions, sweep, sparse, denseTrain.ToArray(), denseTest.ToArray(), runs.Select(r => r.Id).ToArray(),
+            denseSignal.ToArray(), denseInitialTrain.ToArray(), denseInitialTest.ToArray());
     }
 }
