@@ -28,15 +28,15 @@ public sealed class ScaleSweepAnalysis : IAnalysisModule
             "Test PSNR is best at an intermediate σ: small σ underfits (too smooth), large σ overfits (project page sweep video).",
             "Final test PSNR (odd/odd pixels) per σ (one network per σ, as the video: 5 σ at smoke, 9 at standard, 33 at paper; mean over seeds if several). The measured value is the smaller of " +
             "(best − lowest-σ) and (best − highest-σ); it is 0 when the best σ is an end of the sweep.",
-            $"best σ strictly inside the sweep and both ends >= {MinEndDrop} dB below it (the video: ~7 and ~12 dB)", ["paper"], Interior)
+            $"best σ strictly inside the sweep and both ends >= {MinEndDrop} dB below it (the video: ~7 and ~12 dB)", Scales.StandardAndPaper, Interior)
         {
             NullHypothesis = "σ makes no difference to the test PSNR: within each seed's sweep the values are exchangeable over σ (permutation of the σ labels).",
             ControlText = Control,
             Power = "Permutation test of the σ labels: the statistic is largest when the two ends hold the two lowest values, which 2/(n(n−1)) of the orderings of " +
                     "n σ do, so the smallest p is 0.1 with 5 σ (smoke: it cannot decide), 0.028 with 9 (standard) and 0.0019 with 33 (paper). " +
-                    "With one sweep of 9 σ only the most extreme ordering can reach p < 0.05, so standard is not required; it is reported " +
-                    "(standard, seeds 1: 6.19 dB, p 0.083, not reproduced — an inverted U, 14.4 … 21.8 … 15.6 dB, whose σ = 2^-3 point lies 0.04 dB below " +
-                    "the 2^4 end). Required at paper (33 σ). A second seed's sweep with within-seed permutation would give standard the power (not done).",
+                    "With one sweep of 9 σ only the most extreme ordering reaches p < 0.05 (measured at standard, seed 1: 6.19 dB, p 0.083, not " +
+                    "reproduced — an inverted U, 14.4 … 21.8 … 15.6 dB, whose σ = 2^-3 point lies 0.04 dB below the 2^4 end). A second seed's sweep " +
+                    "with within-seed permutation would give standard more power; not done.",
         },
         new("SS-2", ExperimentName,
             "Train PSNR keeps rising with σ (the network fits the training pixels ever better).",
