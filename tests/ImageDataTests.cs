@@ -194,11 +194,7 @@ public sealed class ImageDataTests
         using var context = new AnalysisContext(ResultsDatabase.OpenExisting(db), "smoke", dir.Path);
         foreach (var claim in new ImageRegressionAnalysis().Claims)
         {
-            var result = claim.Evaluate(context);
-            Assert.True(result is { NotEvaluatedReason: null, Control: not null, Test: not null }, $"{claim.Id} was not evaluated: {result?.Details}");
-            Assert.False(result!.EffectHolds, $"{claim.Id} holds on untrained networks: {result.Measured:G4}; {result.Details}");
-            Assert.False(result.Control!.EffectHolds, $"{claim.Id}'s control holds on untrained networks: {result.Control.Details}");
-            Assert.False(ClaimEvaluator.Decide(claim, result).Holds, $"{claim.Id} reproduced on untrained networks");
+            Check.NotReproducedByUntrained(claim, claim.Evaluate(context));
         }
     }
 

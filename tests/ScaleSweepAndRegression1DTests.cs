@@ -122,14 +122,6 @@ public sealed class UntrainedControlTests
         return new AnalysisContext(ResultsDatabase.OpenExisting(db), "smoke", dir.Path);
     }
 
-    static void NotReproduced(Claim claim, ClaimResult? result)
-    {
-        Assert.True(result is { NotEvaluatedReason: null, Control: not null, Test: not null }, $"{claim.Id} was not evaluated: {result?.Details}");
-        Assert.False(result!.EffectHolds, $"{claim.Id} holds on untrained networks: {result.Measured:G4}; {result.Details}");
-        Assert.False(result.Control!.EffectHolds, $"{claim.Id}'s control holds on untrained networks: {result.Control.Details}");
-        Assert.False(ClaimEvaluator.Decide(claim, result).Holds, $"{claim.Id} reproduced on untrained networks");
-    }
-
     [Fact]
     public async Task Untrained_networks_reproduce_no_scale_sweep_claim()
     {
@@ -139,7 +131,7 @@ public sealed class UntrainedControlTests
         {
             var result = claim.Evaluate(context);
             if (claim.Kind == ClaimKind.Identity) Assert.True(result!.EffectHolds, $"{claim.Id}: {result.Details}");
-            else NotReproduced(claim, result);
+            else Check.NotReproducedByUntrained(claim, result);
         }
     }
 
@@ -149,6 +141,6 @@ public sealed class UntrainedControlTests
         using var dir = new TempDir();
         using var context = await Untrained(dir, "regression-1d", "Points=64", "RecordEvery=1", "Mappings=none,posenc,gaussian", "GaussianSigmas=16");
         var claim = Assert.Single(new Regression1DAnalysis().Claims);
-        NotReproduced(claim, claim.Evaluate(context));
+        Check.NotReproducedByUntrained(claim, claim.Evaluate(context));
     }
 }

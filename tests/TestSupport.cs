@@ -51,6 +51,16 @@ public static class Files
 
 public static class Check
 {
+    // A claim evaluated on networks that learned nothing: evaluated (with a test and a control), its effect absent,
+    // its control's too, and so not reproduced.
+    public static void NotReproducedByUntrained(FourierRepro.Analysis.Claim claim, FourierRepro.Analysis.ClaimResult? result)
+    {
+        Assert.True(result is { NotEvaluatedReason: null, Control: not null, Test: not null }, $"{claim.Id} was not evaluated: {result?.Details}");
+        Assert.False(result!.EffectHolds, $"{claim.Id} holds on untrained networks: {result.Measured:G4}; {result.Details}");
+        Assert.False(result.Control!.EffectHolds, $"{claim.Id}'s control holds on untrained networks: {result.Control.Details}");
+        Assert.False(FourierRepro.Analysis.Claims.ClaimEvaluator.Decide(claim, result).Holds, $"{claim.Id} reproduced on untrained networks");
+    }
+
     // STYLE 5: every numeric assertion names its tolerance and checks finiteness first.
     public static void Close(double expected, double actual, double tolerance, string what)
     {
