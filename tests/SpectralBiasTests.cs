@@ -118,7 +118,9 @@ public sealed class SpectralBiasUnitTests
         Assert.Throws<ConfigException>(() => e.Plan(Scale.Smoke, new Dictionary<string, string> { ["Cases"] = "decreasing" }));
         Assert.Throws<ConfigException>(() => e.Plan(Scale.Smoke, new Dictionary<string, string> { ["Iterations"] = "0.5" }));
         Assert.Throws<ConfigException>(() => e.Plan(Scale.Smoke, new Dictionary<string, string> { ["Iterationz"] = "5" }));
-        Assert.Equal(2, e.Plan(Scale.Smoke, new Dictionary<string, string>()).Count);
-        Assert.Single(e.Plan(Scale.Smoke, new Dictionary<string, string> { ["cases"] = "equal" }));
+        Assert.Throws<ConfigException>(() => e.Plan(Scale.Smoke, new Dictionary<string, string> { ["Mapping"] = "gaussian" }));
+        Assert.Equal(4, e.Plan(Scale.Smoke, new Dictionary<string, string>()).Count); // two cases, and their two flat-Fourier controls
+        Assert.Equal(2, e.Plan(Scale.Smoke, new Dictionary<string, string> { ["cases"] = "equal" }).Count);
+        Assert.Single(e.Plan(Scale.Smoke, new Dictionary<string, string> { ["cases"] = "equal", ["ControlSeeds"] = "0" }));
     }
 }
