@@ -10,12 +10,12 @@ public sealed record ReportParagraph(string Text) : ReportBlock;
 public sealed record ReportTable(string[] Header, IReadOnlyList<string[]> Rows) : ReportBlock;
 public sealed record ReportImage(string RelativePath, string Alt) : ReportBlock;
 
-// A verdict inside a table cell: plain text in Markdown, a coloured badge in HTML (green holds, red does not,
-// grey not evaluated). Travels through the string cells as a marked-up token.
-public sealed record ReportVerdict(string Text, bool Holds, bool NotEvaluated, string Reason = "")
+// A verdict inside a table cell: plain text in Markdown, a coloured badge in HTML (green holds, red does not where
+// required, amber does not where not required, grey not evaluated). Travels through the string cells as a marked-up token.
+public sealed record ReportVerdict(string Text, bool Holds, bool NotEvaluated, string Reason = "", bool Required = true)
 {
     const char Mark = '\u0001', ReasonMark = '\u0002';
-    public override string ToString() => $"{Mark}{(NotEvaluated ? 'n' : Holds ? 'y' : 'x')}{Text}{ReasonMark}{Reason}";
+    public override string ToString() => $"{Mark}{(NotEvaluated ? 'n' : Holds ? 'y' : Required ? 'x' : 'o')}{Text}{ReasonMark}{Reason}";
 
     public static string Markdown(string cell)
     {
@@ -27,7 +27,7 @@ public sealed record ReportVerdict(string Text, bool Holds, bool NotEvaluated, s
     public static string Html(string cell, Func<string, string> encode)
     {
         if (cell.Length < 2 || cell[0] != Mark) return encode(cell);
-        var css = cell[1] switch { 'y' => "pass", 'x' => "fail", _ => "none" };
+        var css = cell[1] switch { 'y' => "pass", 'x' => "fail", 'o' => "soft", _ => "none" };
         var parts = cell[2..].Split(ReasonMark);
         var reason = parts.Length > 1 && parts[1].Length > 0 ? $"<br><small>{encode(parts[1])}</small>" : "";
         return $"<span class=\"verdict {css}\">{encode(parts[0])}</span>{reason}";
@@ -68,7 +68,7 @@ public static class ReportDocument
                       "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:4px 8px;vertical-align:top}" +
                       "th{background:#eee}img{max-width:100%;border:1px solid #ddd}" +
                       ".verdict{font-weight:bold;padding:1px 6px;border-radius:3px;white-space:nowrap}.pass{background:#d4f4d2;color:#14561a}" +
-                      ".fail{background:#fbd3d0;color:#8a1710}.none{background:#e6e6e6;color:#444}</style></head><body>");
+                      ".fail{background:#fbd3d0;color:#8a1710}.soft{background:#fdebc8;color:#7a4b00}.none{background:#e6e6e6;color:#444}</style></head><body>");
         foreach (var block in blocks)
         {
             switch (block)

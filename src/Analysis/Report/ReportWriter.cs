@@ -83,7 +83,7 @@ public static class ReportWriter
         yield return new ReportTable(["id", "verdict", "effect", "bound", "control", "p", "95% CI", "n", "claim (paper)"],
             empirical.Select(c => new[]
             {
-                c.Claim.Id, new ReportVerdict(c.Verdict, c.Holds, c.State == ClaimState.NotEvaluated, c.Reason).ToString(),
+                c.Claim.Id, new ReportVerdict(c.Verdict, c.Holds, c.State == ClaimState.NotEvaluated, c.Reason, c.State != ClaimState.NotRequiredFailed).ToString(),
                 Effect(c), c.Claim.Expectation,
                 c.Result?.Control is { } k ? $"{k.Measured:G4} ({(k.EffectHolds ? "effect holds!" : "absent")})" : "—",
                 c.Result?.Test is { } t ? t.PValue.ToString("G3") : "—",
