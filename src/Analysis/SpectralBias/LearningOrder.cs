@@ -27,7 +27,7 @@ public static class LearningOrder
     public static double Gamma(int concordant, int discordant) =>
         concordant + discordant == 0 ? 0 : (double)(concordant - discordant) / (concordant + discordant);
 
-    static double Pooled(IReadOnlyList<double[]> runs)
+    static (int Concordant, int Discordant) PooledPairs(IReadOnlyList<double[]> runs)
     {
         int c = 0, d = 0;
         foreach (var t in runs)
@@ -36,6 +36,12 @@ public static class LearningOrder
             c += rc;
             d += rd;
         }
+        return (c, d);
+    }
+
+    static double Pooled(IReadOnlyList<double[]> runs)
+    {
+        var (c, d) = PooledPairs(runs);
         return Gamma(c, d);
     }
 
@@ -44,13 +50,7 @@ public static class LearningOrder
     public static Result Evaluate(IReadOnlyList<double[]> runs)
     {
         var perRun = runs.Select(t => { var (c, d) = Pairs(t); return Gamma(c, d); }).ToArray();
-        int concordant = 0, discordant = 0;
-        foreach (var t in runs)
-        {
-            var (c, d) = Pairs(t);
-            concordant += c;
-            discordant += d;
-        }
+        var (concordant, discordant) = PooledPairs(runs);
         double p = HypothesisTests.PermutationPValue(runs, Pooled);
         var (lo, hi) = HypothesisTests.BootstrapMeanInterval(perRun);
         var test = new Significance(p, lo, hi, runs.Count, "runs", "permutation test of the pooled gamma, learn iterations shuffled over k within each run", perRun);
