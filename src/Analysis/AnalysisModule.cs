@@ -13,6 +13,10 @@ public interface IAnalysisModule
 
     // Extra report content after the figures (e.g. a table of our numbers beside the paper's).
     IEnumerable<ReportBlock> ReportBlocks(AnalysisContext context) => [];
+
+    // Where the data differ from the paper's (a substitute dataset, a generated target), listed by the report beside
+    // the settings that differ, which are computed from the recorded configurations.
+    IReadOnlyList<string> DataSubstitutions => [];
 }
 
 // Owns the database context it is given. Seeds, when set, keeps only the runs whose seed is in that range (a

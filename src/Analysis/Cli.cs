@@ -17,6 +17,7 @@ public static class Cli
         var outDir = new Option<string?>("--out") { Description = "Output folder (default: reports/<scale>)" };
         var experiment = new Option<string?>("--experiment") { Description = "Only this experiment" };
         var seeds = new Option<string?>("--seeds") { Description = "Only runs with seeds in FIRST-LAST, e.g. 101-103 (a replication on fresh seeds; default: every completed run)" };
+        var bySeedBlock = new Option<bool>("--by-seed-block") { Description = "Also evaluate each contiguous block of recorded seeds on its own (e.g. 1-5 and 101-105) and print the verdicts side by side" };
 
         var report = new Command("report", "Draw every figure from the database, evaluate the claims, write REPORT.md and REPORT.html; exits 1 when a required claim fails")
         {
@@ -36,7 +37,7 @@ public static class Cli
 
         var claims = new Command("claims", "Evaluate the claim catalog against the database, record the checks, print a table; exits 1 when a required claim fails")
         {
-            db, scale, experiment, seeds,
+            db, scale, experiment, seeds, bySeedBlock,
         };
         claims.SetAction(r => Guard(output, () =>
         {
@@ -47,6 +48,12 @@ public static class Cli
             if (range is { } block) output.WriteLine($"Runs with seeds {block.First}..{block.Last} only");
             var checks = ClaimEvaluator.Evaluate(context, modules);
             ClaimEvaluator.PrintTable(output, checks, s);
+            if (r.GetValue(bySeedBlock))
+            {
+                var blocks = SeedBlock.FromSeeds(modules.SelectMany(m => context.CompletedRuns(m.Experiment)).Select(run => run.Seed));
+                if (blocks.Count == 0) output.WriteLine("No runs: no seed blocks to compare.");
+                else ClaimEvaluator.PrintByBlock(output, ClaimEvaluator.EvaluateByBlock(context, modules, blocks), s);
+            }
             return checks.Any(c => c.State == ClaimState.Failed) ? ClaimFailed : Ok;
         }));
 

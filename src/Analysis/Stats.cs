@@ -12,6 +12,14 @@ public static class Stats
         return Math.Sqrt(x.Sum(v => (v - m) * (v - m)) / (x.Count - 1));
     }
 
+    // Population standard deviation (n): what numpy's np.std prints, as the Tancik notebooks' Table 1 does.
+    public static double PopulationStd(IReadOnlyList<double> x)
+    {
+        if (x.Count == 0) return double.NaN;
+        double m = Mean(x);
+        return Math.Sqrt(x.Sum(v => (v - m) * (v - m)) / x.Count);
+    }
+
     // Ranks 1..n, ties given their average rank; +∞ ranks last (tied with other +∞).
     public static double[] Ranks(IReadOnlyList<double> x)
     {

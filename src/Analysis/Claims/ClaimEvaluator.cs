@@ -41,8 +41,9 @@ public static class ClaimEvaluator
     }
 
     // Evaluates the claims of experiments that have completed runs at the scale and writes one claim_checks row
-    // per evaluated claim. A claim without data is "not evaluated", which is not a failure.
-    public static List<ClaimCheck> Evaluate(AnalysisContext context, IEnumerable<IAnalysisModule> modules)
+    // per evaluated claim (record: false evaluates without writing, for the per-seed-block replication). A claim
+    // without data is "not evaluated", which is not a failure.
+    public static List<ClaimCheck> Evaluate(AnalysisContext context, IEnumerable<IAnalysisModule> modules, bool record = true)
     {
         var checks = new List<ClaimCheck>();
         var now = DateTime.UtcNow;
@@ -68,6 +69,7 @@ public static class ClaimEvaluator
                 };
                 var check = new ClaimCheck(claim, state, result, reason);
                 checks.Add(check);
+                if (!record) continue;
                 context.Db.ClaimChecks.Add(new ClaimCheckRecord
                 {
                     ClaimId = claim.Id, Experiment = claim.Experiment, Scale = context.Scale,
@@ -88,9 +90,27 @@ public static class ClaimEvaluator
                 });
             }
         }
-        context.Db.SaveChanges();
+        if (record) context.Db.SaveChanges();
         return checks;
     }
+
+    // The replication: the claims evaluated on each block of seeds on its own (nothing recorded), e.g. the default
+    // seeds 1.. beside a fresh block 101.. that nobody tuned on.
+    public static List<(SeedBlock Block, List<ClaimCheck> Checks)> EvaluateByBlock(AnalysisContext context, IReadOnlyList<IAnalysisModule> modules, IReadOnlyList<SeedBlock> blocks) =>
+        blocks.Select(b => (b, Evaluate(context with { Seeds = (b.First, b.Last) }, modules, record: false))).ToList();
+
+    public static void PrintByBlock(TextWriter output, IReadOnlyList<(SeedBlock Block, List<ClaimCheck> Checks)> byBlock, string scale)
+    {
+        output.WriteLine($"Claims at scale {scale} per block of seeds (each block evaluated on its own):");
+        output.WriteLine($"  {"id",-8} " + string.Join(" ", byBlock.Select(b => $"{"seeds " + b.Block,-34}")));
+        foreach (var claim in byBlock[0].Checks.Select(c => c.Claim))
+            output.WriteLine($"  {claim.Id,-8} " + string.Join(" ", byBlock.Select(b => $"{Truncate(BlockCell(b.Checks.First(c => c.Claim.Id == claim.Id)), 34),-34}")));
+        foreach (var (block, checks) in byBlock) output.WriteLine($"  seeds {block}: {Summary(checks, scale)}");
+    }
+
+    // "reproduced (p 0.004)" or "NOT REPRODUCED (p 0.27)": the verdict with the p-value it rests on.
+    public static string BlockCell(ClaimCheck c) =>
+        c.Verdict + (c.State != ClaimState.NotEvaluated && c.Result?.Test is { } t ? $" (p {t.PValue:G2})" : "");
 
     static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
@@ -124,4 +144,22 @@ public static class ClaimEvaluator
     }
 
     static string Truncate(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
+}
+
+// A contiguous range of seeds: the runs of one `run --first-seed S` invocation (S .. S+N−1 for every experiment).
+public sealed record SeedBlock(int First, int Last)
+{
+    public override string ToString() => First == Last ? $"{First}" : $"{First}-{Last}";
+
+    // The recorded seeds grouped into maximal contiguous ranges: seeds 1-5 and 101-105 are two blocks.
+    public static List<SeedBlock> FromSeeds(IEnumerable<int> seeds)
+    {
+        var blocks = new List<SeedBlock>();
+        foreach (int s in seeds.Distinct().Order())
+        {
+            if (blocks.Count > 0 && blocks[^1].Last == s - 1) blocks[^1] = blocks[^1] with { Last = s };
+            else blocks.Add(new SeedBlock(s, s));
+        }
+        return blocks;
+    }
 }
