@@ -70,6 +70,6 @@ public sealed record ControlResult(string Name, double Measured, bool EffectHold
 
 public static class Scales
 {
-    public static readonly string[] All = ["smoke", "standard", "paper"];
-    public static readonly string[] StandardAndPaper = ["standard", "paper"];
+    public static readonly string[] All = ScaleNames.All;
+    public static readonly string[] StandardAndPaper = [Scale.Standard.Name(), Scale.Paper.Name()];
 }

@@ -7,11 +7,9 @@ using System.Text.Json.Serialization;
 
 namespace FourierRepro.Experiments;
 
-public sealed class ConfigException(string message) : Exception(message);
-
 public static class ConfigOverrides
 {
-    static readonly JsonSerializerOptions Options = new() { Converters = { new JsonStringEnumConverter() } };
+    static JsonSerializerOptions Options => ConfigJson.Options;
 
     // Applies "Key=value" overrides to a record, nanoGPT-style: the key must exist and the value must parse as
     // the existing value's JSON type (number, boolean, string, or array "1,2,3").

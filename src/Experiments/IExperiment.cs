@@ -5,26 +5,7 @@ namespace FourierRepro.Experiments;
 
 // The contract between experiment families and the host. Families know nothing of hosting, the command line or SQL.
 
-public enum Scale { Smoke, Standard, Paper }
-
-public static class ScaleNames
-{
-    public static string Name(this Scale scale) => scale.ToString().ToLowerInvariant();
-
-    public static bool TryParse(string? text, out Scale scale) =>
-        Enum.TryParse(text, ignoreCase: true, out scale) && Enum.IsDefined(scale) && !int.TryParse(text, out _);
-}
-
 public sealed record ExperimentInfo(string Name, string Paper, string Reproduces, string Summary);
-
-public static class MetricGoal
-{
-    public const string Minimize = "minimize";
-    public const string Maximize = "maximize";
-    public const string None = "none";
-}
-
-public sealed record MetricInfo(string Name, string Goal, string Unit, string Description);
 
 // What a run records. Metric series are scalars over steps; arrays are whole tensors a figure needs.
 public interface IRunRecorder

@@ -3,12 +3,6 @@ using static TorchSharp.torch;
 
 namespace FourierRepro.Experiments.Core;
 
-public enum NtkParameterization
-{
-    Standard, // neural-tangents 0.2.2 'standard' (Tancik's code): width-dependent, with the bias "+1" even when b_std = 0
-    Ntk,      // Jacot et al.: Θ^{l+1} = Σ^{l+1} + Θ^l Σ̇^{l+1}
-}
-
 // A fully connected ReLU network: Depth Linear layers (Depth − 1 ReLUs, linear output), hidden Width.
 public sealed record NtkSpec(int Depth, int Width, NtkParameterization Parameterization = NtkParameterization.Standard, double WStd = 1, double BStd = 0);
 

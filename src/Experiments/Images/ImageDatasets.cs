@@ -8,7 +8,7 @@ namespace FourierRepro.Experiments.Images;
 // Both folders are copied next to the executable at build time.
 public static class ImageDatasets
 {
-    public const string Natural = "natural", Text = "text";
+    public const string Natural = ImageRegressionConfig.Natural, Text = ImageRegressionConfig.Text;
 
     public static string DataDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "data");
 

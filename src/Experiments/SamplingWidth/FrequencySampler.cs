@@ -6,12 +6,10 @@ namespace FourierRepro.Experiments.SamplingWidth;
 // factor·sc, the factors chosen by the authors so that one sweep value sc gives similar widths for all four.
 public static class FrequencySampler
 {
-    public const string Gaussian = "gaussian";       // b = N(0, 1)·(32·sc)
-    public const string Uniform = "uniform";         // b = U[0, 1)·(64·sc), all non-negative ('unif')
-    public const string UniformLog = "uniform-log";  // b = (80·sc)^U[0, 1): log-uniform between 1 and 80·sc ('power1')
-    public const string Laplace = "laplace";         // b = Laplace(0, 1)·(20·sc)
+    public const string Gaussian = SamplingWidthConfig.Gaussian, Uniform = SamplingWidthConfig.Uniform,
+        UniformLog = SamplingWidthConfig.UniformLog, Laplace = SamplingWidthConfig.Laplace;
 
-    public static readonly string[] All = [Gaussian, Uniform, UniformLog, Laplace];
+    public static readonly string[] All = SamplingWidthConfig.AllDistributions;
 
     public static double Factor(string distribution) => distribution switch
     {

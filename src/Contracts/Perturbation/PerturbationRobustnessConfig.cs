@@ -1,4 +1,4 @@
-namespace FourierRepro.Experiments.Perturbation;
+namespace FourierRepro.Contracts;
 
 // Rahaman et al. 2019, Fig. 3 (PAPERS.md section B, ICML_Robustness.ipynb). Defaults are the paper's.
 public sealed record PerturbationRobustnessConfig

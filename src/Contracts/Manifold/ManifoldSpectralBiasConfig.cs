@@ -1,4 +1,4 @@
-namespace FourierRepro.Experiments.Manifold;
+namespace FourierRepro.Contracts;
 
 // Rahaman et al. 2019, section 4 (PAPERS.md section C, ICML_Manifolds.ipynb). Defaults are the paper's.
 public sealed record ManifoldSpectralBiasConfig

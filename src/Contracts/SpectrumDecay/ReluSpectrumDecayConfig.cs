@@ -1,4 +1,4 @@
-namespace FourierRepro.Experiments.SpectrumDecay;
+namespace FourierRepro.Contracts;
 
 // A numerical check of Rahaman et al. 2019, Theorem 1 in 1D (PAPERS.md section C): the paper makes none, so the
 // defaults below are this project's choices; the training half uses Fig. 1's equal-amplitude setting.

@@ -1,12 +1,13 @@
-namespace FourierRepro.Experiments.Images;
+namespace FourierRepro.Contracts;
 
 // Tancik et al. 2020, Table 1 (2D image regression) and Fig. 1 (PAPERS.md section G). Defaults are the paper's
 // settings; ImageRegressionExperiment.Defaults shrinks them per scale. One run = one mapping on one image.
 public sealed record ImageRegressionConfig
 {
     public const string None = "none", Basic = "basic", PosEnc = "posenc", Gaussian = "gaussian";
+    public const string Natural = "natural", Text = "text"; // the two datasets
 
-    public string[] Datasets { get; init; } = [ImageDatasets.Natural, ImageDatasets.Text];
+    public string[] Datasets { get; init; } = [Natural, Text];
     public string[] Mappings { get; init; } = [None, Basic, PosEnc, Gaussian];
     // The paper tests on 16 DIV2K crops; we have these five photographs (data/natural/LICENSES.md).
     public string[] NaturalImages { get; init; } = ["astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg", "grace_hopper.jpg"];
@@ -33,6 +34,6 @@ public sealed record ImageRegressionConfig
     public double SigmaText { get; init; } = 14;
 
     public double LearningRate(string dataset, string mapping) => mapping is None or Basic
-        ? (dataset == ImageDatasets.Natural ? LrRawNatural : LrRawText)
+        ? (dataset == Natural ? LrRawNatural : LrRawText)
         : LrFeatures;
 }

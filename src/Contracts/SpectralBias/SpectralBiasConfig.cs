@@ -1,4 +1,4 @@
-namespace FourierRepro.Experiments.SpectralBias;
+namespace FourierRepro.Contracts;
 
 // Rahaman et al. 2019, Fig. 1 (PAPERS.md section A). Defaults are the paper's; Scales shrinks them.
 public sealed record SpectralBiasConfig

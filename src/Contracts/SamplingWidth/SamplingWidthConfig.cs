@@ -1,14 +1,21 @@
-namespace FourierRepro.Experiments.SamplingWidth;
+namespace FourierRepro.Contracts;
 
 // Tancik et al. 2020, Fig. 4 and supplementary Fig. 13 (1d_scatter_plots, PAPERS.md section F). Defaults are the
 // paper's; SamplingWidthExperiment.Defaults shrinks them per scale.
 public sealed record SamplingWidthConfig
 {
+    public const string Gaussian = "gaussian";       // b = N(0, 1)·(32·sc)
+    public const string Uniform = "uniform";         // b = U[0, 1)·(64·sc), all non-negative ('unif')
+    public const string UniformLog = "uniform-log";  // b = (80·sc)^U[0, 1): log-uniform between 1 and 80·sc ('power1')
+    public const string Laplace = "laplace";         // b = Laplace(0, 1)·(20·sc)
+
+    public static readonly string[] AllDistributions = [Gaussian, Uniform, UniformLog, Laplace];
+
     public const int PaperTrainPoints = 1024;
 
     public double[] Alphas { get; init; } = [0.5, 1.0, 1.5];        // data_powers: 1/f^α signals
     public double[] DensePowers { get; init; } = [0.4, 0.75, 1.5];  // best_powers: dense baseline a_j = b_j^−p, one per α
-    public string[] Distributions { get; init; } = [.. FrequencySampler.All];
+    public string[] Distributions { get; init; } = [.. AllDistributions];
     public double[] SweepValues { get; init; } = PaperSweep();      // search_vals = 2^linspace(−5, 4, 9); log2 step 1.125
     public int Signals { get; init; } = 4;            // N_test_signals: signals per α, jointly normalised to [−0.5, 0.5]
     public int TrainPoints { get; init; } = PaperTrainPoints; // grid of 2·TrainPoints on [0, 1): train on even, test on odd points

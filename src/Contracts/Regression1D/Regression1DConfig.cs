@@ -1,4 +1,4 @@
-namespace FourierRepro.Experiments.Regression1D;
+namespace FourierRepro.Contracts;
 
 // The 1D counterpart of the image experiments (Tancik et al. 2020; settings of Fig. 4's trained networks, PAPERS.md
 // section F): 1/f^α signals on a grid of 2·Points samples in [0, 1), trained on the even samples and tested on the

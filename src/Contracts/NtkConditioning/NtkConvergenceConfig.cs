@@ -1,4 +1,4 @@
-namespace FourierRepro.Experiments.NtkConditioning;
+namespace FourierRepro.Contracts;
 
 // Tancik et al. 2020, Fig. 3 (PAPERS.md section E). Defaults are the paper's; the experiment's Defaults(scale)
 // shrinks width and iterations and raises the learning rate so that the kernel time η·Θ(x, x)·T — how far the

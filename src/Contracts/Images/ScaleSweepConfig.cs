@@ -1,6 +1,4 @@
-using FourierRepro.Experiments.Core;
-
-namespace FourierRepro.Experiments.Images;
+namespace FourierRepro.Contracts;
 
 // The project page's Fourier-feature scale sweep (PAPERS.md section H): one natural image, Gaussian features with
 // σ log-spaced from 2⁻² to 2⁶, train and test PSNR at the end of training for each σ, and a slice of the composed

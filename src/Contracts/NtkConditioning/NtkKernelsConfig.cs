@@ -1,4 +1,4 @@
-namespace FourierRepro.Experiments.NtkConditioning;
+namespace FourierRepro.Contracts;
 
 // Tancik et al. 2020, Fig. 2 (PAPERS.md section D): the NT 0.2.2 'standard' NTK of a 4-layer ReLU MLP. It is a
 // closed-form computation (milliseconds), so every scale uses the paper's settings.

@@ -1,0 +1,18 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FourierRepro.Contracts;
+
+// A setting the user gave that the configuration does not accept.
+public sealed class ConfigException(string message) : Exception(message);
+
+// The one JSON form of a configuration record: written with every run (runs.config_json) by the experiments,
+// read back as the same record by the analysis. Enums are written by name.
+public static class ConfigJson
+{
+    public static readonly JsonSerializerOptions Options = new() { Converters = { new JsonStringEnumConverter() } };
+
+    // A setting missing from an older run's JSON takes the record's default, as when the run was made.
+    public static T Read<T>(string json) where T : class =>
+        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"empty {typeof(T).Name} configuration");
+}
