@@ -25,6 +25,18 @@ public sealed record AnalysisContext(ResultsDbContext Db, string Scale, string O
 {
     public (int First, int Last)? Seeds { get; init; }
 
+    // Loaded data, by (kind, seed filter): a module loads its typed data once per report and hands it to every claim
+    // and figure. Shared by the copies `with { Seeds = … }` makes, hence the seed filter in the key.
+    readonly Dictionary<(string, (int, int)?), object> cache = [];
+
+    public T Cached<T>(string key, Func<AnalysisContext, T> load) where T : notnull
+    {
+        if (cache.TryGetValue((key, Seeds), out var hit)) return (T)hit;
+        var value = load(this);
+        cache[(key, Seeds)] = value;
+        return value;
+    }
+
     public void Dispose() => Db.Dispose();
 
     public List<RunRecord> CompletedRuns(string experiment) =>

@@ -9,9 +9,7 @@ namespace FourierRepro.Analysis.Images;
 public static class RunFamilies
 {
     public static List<RunRecord> Largest(IEnumerable<RunRecord> runs, params string[] gridKeys) =>
-        runs.GroupBy(r => FamilyKey(r, gridKeys))
-            .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(r => r.Id))
-            .FirstOrDefault()?.ToList() ?? [];
+        RunSelection.MostRuns(runs, r => FamilyKey(r, gridKeys));
 
     static string FamilyKey(RunRecord run, string[] gridKeys)
     {

@@ -15,8 +15,8 @@ public sealed class SpectralBiasAnalysis : IAnalysisModule
 
     static readonly Dictionary<string, string> CaseTitles = new()
     {
-        ["equal"] = "(a) equal amplitudes A_i = 1",
-        ["increasing"] = "(b) increasing amplitudes A_i = 0.1 ... 1",
+        [SpectralBiasConfig.EqualAmplitudes] = "(a) equal amplitudes A_i = 1",
+        [SpectralBiasConfig.IncreasingAmplitudes] = "(b) increasing amplitudes A_i = 0.1 ... 1",
     };
 
     public string Experiment => SpectralBiasData.Experiment;
@@ -42,13 +42,13 @@ public sealed class SpectralBiasAnalysis : IAnalysisModule
         new("SB-1", SpectralBiasData.Experiment,
             "Lower frequencies are learned first: the network fits the low-k components of the target before the high-k ones (Fig. 1a).",
             "Equal amplitudes. " + OrderMethod, $"pooled gamma >= {MinGamma} (at least 90 % of informative pairs in order)", Scales.All,
-            c => LearnOrder(c, "equal"))
+            c => LearnOrder(c, SpectralBiasConfig.EqualAmplitudes))
         { NullHypothesis = OrderNull, ControlText = OrderControl, Power = OrderPower },
         new("SB-2", SpectralBiasData.Experiment,
             "This holds even when the higher frequencies have the larger amplitudes (Fig. 1b).",
             "As SB-1, for the increasing-amplitude case (A_i = 0.1 ... 1.0, the largest at k = 50). " + OrderMethod,
             $"pooled gamma >= {MinGamma}", Scales.All,
-            c => LearnOrder(c, "increasing"))
+            c => LearnOrder(c, SpectralBiasConfig.IncreasingAmplitudes))
         { NullHypothesis = OrderNull, ControlText = OrderControl, Power = OrderPower },
         new("SB-3", SpectralBiasData.Experiment,
             "The spectral norms of the layer weights grow during training (Fig. 1c, d).",
@@ -67,7 +67,7 @@ public sealed class SpectralBiasAnalysis : IAnalysisModule
     {
         if (!SpectralBiasData.Load(context).TryGetValue(amplitudeCase, out var runs) || runs.Count == 0) return null;
         if (!SpectralBiasData.LoadControls(context).TryGetValue(amplitudeCase, out var controls) || controls.Count == 0)
-            return ClaimResult.NotEvaluated($"no negative-control runs (control={SpectralBiasData.FlatFourierMapping}, amplitudes={amplitudeCase}) at this scale");
+            return ClaimResult.NotEvaluated($"no negative-control runs (control={SpectralBiasConfig.FlatFourierMapping}, amplitudes={amplitudeCase}) at this scale");
         var real = LearningOrder.Evaluate(runs.Select(LearnIterations).ToList());
         var control = LearningOrder.Evaluate(controls.Select(LearnIterations).ToList());
         return new ClaimResult(real.Gamma, real.Gamma >= MinGamma,
@@ -147,7 +147,7 @@ public sealed class SpectralBiasAnalysis : IAnalysisModule
             "Largest singular value of each layer's weight matrix over training, mean and ±1 std over runs. " +
             "(The reference code's power iteration computes 256·|λ_dom| for square layers; this is the true σ_max.)", png, svg, runIds);
 
-        if (data.TryGetValue("equal", out var equalRuns) && equalRuns.Count > 0)
+        if (data.TryGetValue(SpectralBiasConfig.EqualAmplitudes, out var equalRuns) && equalRuns.Count > 0)
             yield return LearnedFunctionFigure(context, equalRuns.MinBy(r => r.RunId)!);
     }
 
@@ -156,8 +156,8 @@ public sealed class SpectralBiasAnalysis : IAnalysisModule
     // third, two thirds and all of its final count, plus the last one, so the panels show k arriving in order.
     static FigureResult LearnedFunctionFigure(AnalysisContext context, SpectralBiasRun run)
     {
-        var prediction = context.Db.RequireArray(run.RunId, "prediction");
-        var target = context.Db.RequireArray(run.RunId, "target").Data;
+        var prediction = context.Db.RequireArray(run.RunId, SpectralBiasContract.Prediction);
+        var target = context.Db.RequireArray(run.RunId, SpectralBiasContract.Target).Data;
         var frames = LearnedFunctionFrames(run, LearnedThreshold);
         var z = Enumerable.Range(0, target.Length).Select(i => (double)i / target.Length).ToArray();
         var functions = new List<Plot>();

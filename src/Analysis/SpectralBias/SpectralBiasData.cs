@@ -42,30 +42,25 @@ public sealed record SpectralBiasRun(
 
 public static class SpectralBiasData
 {
-    public const string Experiment = "spectral-bias";
-    public const string NoMapping = "none";               // the paper's networks
-    public const string FlatFourierMapping = "flat-fourier"; // the negative control (SpectralBiasConfig.Mapping)
+    public const string Experiment = SpectralBiasContract.Experiment;
 
     // Completed runs of the paper's networks at the context's scale, by amplitude case. When runs of one case were
     // made with different configurations (e.g. a --set override into the same database), the configuration with the
     // most runs is used.
-    public static Dictionary<string, List<SpectralBiasRun>> Load(AnalysisContext context) => Load(context, NoMapping);
+    // Loaded once per report (and seed filter): every claim and figure gets the same objects.
+    public static Dictionary<string, List<SpectralBiasRun>> Load(AnalysisContext context) =>
+        context.Cached(Experiment + "/" + SpectralBiasConfig.NoMapping, c => Load(c, SpectralBiasConfig.NoMapping));
 
     // The negative-control runs: the same targets learned through a flat-spectrum Fourier feature mapping.
-    public static Dictionary<string, List<SpectralBiasRun>> LoadControls(AnalysisContext context) => Load(context, FlatFourierMapping);
-
-    static string MappingOf(RunRecord run) =>
-        run.Config().TryGetProperty("Mapping", out var m) ? m.GetString() ?? NoMapping : NoMapping; // databases from before the control have none
+    public static Dictionary<string, List<SpectralBiasRun>> LoadControls(AnalysisContext context) =>
+        context.Cached(Experiment + "/" + SpectralBiasConfig.FlatFourierMapping, c => Load(c, SpectralBiasConfig.FlatFourierMapping));
 
     static Dictionary<string, List<SpectralBiasRun>> Load(AnalysisContext context, string mapping)
     {
         var result = new Dictionary<string, List<SpectralBiasRun>>();
-        var runs = context.CompletedRuns(Experiment).Where(r => MappingOf(r) == mapping);
-        foreach (var byCase in runs.GroupBy(r => r.Config().GetProperty("Cases")[0].GetString() ?? "?"))
-        {
-            var chosen = byCase.GroupBy(r => r.ConfigHash).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(r => r.Id)).First();
-            result[byCase.Key] = chosen.Select(r => LoadRun(context.Db, r, byCase.Key)).ToList();
-        }
+        var runs = context.CompletedRuns(Experiment).Select(r => (Run: r, Config: r.Config<SpectralBiasConfig>())).Where(r => r.Config.Mapping == mapping);
+        foreach (var byCase in runs.GroupBy(r => r.Config.SingleCase()))
+            result[byCase.Key] = RunSelection.MostRuns(byCase.Select(r => r.Run)).Select(r => LoadRun(context.Db, r, byCase.Key)).ToList();
         return result;
     }
 
@@ -74,15 +69,15 @@ public static class SpectralBiasData
         var norms = new Dictionary<int, double[]>();
         for (int layer = 1; ; layer++)
         {
-            var (steps, values) = db.MetricSeries(run.Id, $"spectral_norm/layer{layer}");
+            var (steps, values) = db.MetricSeries(run.Id, SpectralBiasContract.SpectralNorm(layer));
             if (steps.Length == 0) break;
             norms[layer] = values;
         }
         return new SpectralBiasRun(run.Id, amplitudeCase,
-            db.RequireArray(run.Id, "record_steps").Data,
-            db.RequireArray(run.Id, "frequencies").Data,
-            db.RequireArray(run.Id, "amplitudes").Data,
-            db.RequireArray(run.Id, "normalized_amplitude"),
+            db.RequireArray(run.Id, SpectralBiasContract.RecordSteps).Data,
+            db.RequireArray(run.Id, SpectralBiasContract.Frequencies).Data,
+            db.RequireArray(run.Id, SpectralBiasContract.Amplitudes).Data,
+            db.RequireArray(run.Id, SpectralBiasContract.NormalizedAmplitude),
             norms);
     }
 }

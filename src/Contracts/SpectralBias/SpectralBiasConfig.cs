@@ -22,6 +22,10 @@ public sealed record SpectralBiasConfig
     public int Iterations { get; init; } = 60_000;
     public int RecordEvery { get; init; } = 100;       // one frame (spectrum, loss, spectral norms) every 100 steps
 
+    // The amplitude case of one grid point: the planner gives each run one case. (A method, not a property: the
+    // canonical JSON of a configuration, hence its hash, holds its settings only.)
+    public string SingleCase() => Cases.Length == 1 ? Cases[0] : throw new InvalidOperationException($"a run has one amplitude case, not {Cases.Length}");
+
     public double[] Amplitudes(string amplitudeCase) => amplitudeCase switch
     {
         EqualAmplitudes => Frequencies.Select(_ => 1.0).ToArray(),

@@ -8,16 +8,12 @@ namespace FourierRepro.Experiments.SpectralBias;
 // even when the high k_i carry the larger amplitudes. One run = one network with its own random phases.
 public sealed class SpectralBiasExperiment : Experiment<SpectralBiasConfig>
 {
-    public const string Name = "spectral-bias";
+    public const string Name = SpectralBiasContract.Experiment;
 
     public override ExperimentInfo Info { get; } = new(Name, "Rahaman et al. 2019", "Fig. 1, Fig. 2",
         "6x256 ReLU MLP on a sum of 10 sinusoids (k = 5..50): normalized spectrum and layer spectral norms over training");
 
-    public override IReadOnlyList<MetricInfo> Metrics { get; } =
-    [
-        new("loss", MetricGoal.Minimize, "MSE", "training loss (mean squared error over the 200 points), before the update of that iteration"),
-        .. Enumerable.Range(1, 6).Select(l => new MetricInfo($"spectral_norm/layer{l}", MetricGoal.None, "", $"largest singular value of layer {l}'s weight matrix")),
-    ];
+    public override IReadOnlyList<MetricInfo> Metrics { get; } = SpectralBiasContract.Metrics(layers: 6);
 
     public override int DefaultSeeds(Scale scale) => scale switch
     {
@@ -63,11 +59,11 @@ public sealed class SpectralBiasExperiment : Experiment<SpectralBiasConfig>
 
     protected override void Run(SpectralBiasConfig c, RunContext context, IRunRecorder recorder)
     {
-        var amplitudes = c.Amplitudes(c.Cases.Single());
+        var amplitudes = c.Amplitudes(c.SingleCase());
         var z = Signals.UnitGrid(c.Points);
         var y = Signals.PhasedWaves(z, c.Frequencies, amplitudes, context.Rng("phases"), out var phases);
-        recorder.Array("target", 0, [c.Points], y);
-        recorder.Array("phases", 0, [phases.Length], phases);
+        recorder.Array(SpectralBiasContract.Target, 0, [c.Points], y);
+        recorder.Array(SpectralBiasContract.Phases, 0, [phases.Length], phases);
 
         var mapping = c.Mapping == SpectralBiasConfig.FlatFourierMapping ? InputMapping.PowerLaw1D(c.Points / 2, 0) : InputMapping.None(1);
         using var raw = torch.tensor(z.Select(v => (float)v).ToArray(), [c.Points, 1L]).to(context.Device);
@@ -81,9 +77,9 @@ public sealed class SpectralBiasExperiment : Experiment<SpectralBiasConfig>
         {
             var prediction = frame.Prediction.cpu().to(ScalarType.Float64).data<double>().ToArray();
             frames.Add(frame.Iteration, prediction);
-            recorder.Metric("loss", frame.Iteration, frame.MemberLoss[0]);
+            recorder.Metric(SpectralBiasContract.Loss, frame.Iteration, frame.MemberLoss[0]);
             var norms = model.SpectralNorms()[0];
-            for (int l = 0; l < norms.Length; l++) recorder.Metric($"spectral_norm/layer{l + 1}", frame.Iteration, norms[l]);
+            for (int l = 0; l < norms.Length; l++) recorder.Metric(SpectralBiasContract.SpectralNorm(l + 1), frame.Iteration, norms[l]);
         }, context.Cancellation, i => context.Progress.Report(i, c.Iterations));
 
         frames.Record(recorder);

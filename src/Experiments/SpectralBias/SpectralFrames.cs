@@ -26,12 +26,12 @@ public sealed class SpectralFrames(int[] frequencies, double[] amplitudes, int p
     public void Record(IRunRecorder recorder)
     {
         int f = steps.Count;
-        recorder.Array("record_steps", 0, [f], steps.Select(s => (double)s).ToArray());
-        recorder.Array("frequencies", 0, [frequencies.Length], frequencies.Select(k => (double)k).ToArray());
-        recorder.Array("amplitudes", 0, [amplitudes.Length], amplitudes);
-        recorder.Array("normalized_amplitude", 0, [f, frequencies.Length], Flatten(normalized));
-        recorder.Array("spectrum", 0, [f, points / 2], Flatten(spectra).Select(v => (float)v).ToArray());
-        recorder.Array("prediction", 0, [f, points], Flatten(predictions).Select(v => (float)v).ToArray());
+        recorder.Array(SpectralBiasContract.RecordSteps, 0, [f], steps.Select(s => (double)s).ToArray());
+        recorder.Array(SpectralBiasContract.Frequencies, 0, [frequencies.Length], frequencies.Select(k => (double)k).ToArray());
+        recorder.Array(SpectralBiasContract.Amplitudes, 0, [amplitudes.Length], amplitudes);
+        recorder.Array(SpectralBiasContract.NormalizedAmplitude, 0, [f, frequencies.Length], Flatten(normalized));
+        recorder.Array(SpectralBiasContract.Spectrum, 0, [f, points / 2], Flatten(spectra).Select(v => (float)v).ToArray());
+        recorder.Array(SpectralBiasContract.Prediction, 0, [f, points], Flatten(predictions).Select(v => (float)v).ToArray());
     }
 
     static double[] Flatten(List<double[]> rows) => rows.SelectMany(r => r).ToArray();
