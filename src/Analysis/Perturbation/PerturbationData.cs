@@ -37,21 +37,19 @@ public sealed record PerturbationRun(
 
 public static class PerturbationData
 {
-    public const string Experiment = "perturbation-robustness";
+    public const string Experiment = PerturbationRobustnessContract.Experiment;
 
-    // Completed runs at the context's scale; when several configurations were run into one database, the one with
-    // the most runs (then the newest) is used.
-    public static List<PerturbationRun> Load(AnalysisContext context)
+    // Completed runs at the context's scale, chosen by RunSelection's rule; loaded once per report.
+    public static List<PerturbationRun> Load(AnalysisContext context) => context.Cached(Experiment, LoadRuns);
+
+    static List<PerturbationRun> LoadRuns(AnalysisContext context)
     {
-        var runs = context.CompletedRuns(Experiment);
-        if (runs.Count == 0) return [];
-        var chosen = runs.GroupBy(r => r.ConfigHash).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(r => r.Id)).First();
-        return chosen.Select(r => new PerturbationRun(r.Id,
-            context.Db.RequireArray(r.Id, "perturbation_norms").Data,
-            context.Db.RequireArray(r.Id, "frequencies").Data,
-            context.Db.RequireArray(r.Id, "normalized_amplitude"),
-            context.Db.RequireArray(r.Id, "fit_amplitude").Data,
-            context.Db.RequireArray(r.Id, "direction_norms").Data,
-            context.Db.ReadArray(r.Id, "initial_normalized_amplitude"))).ToList();
+        return RunSelection.MostRuns(context.CompletedRuns(Experiment)).Select(r => new PerturbationRun(r.Id,
+            context.Db.RequireArray(r.Id, PerturbationRobustnessContract.PerturbationNorms).Data,
+            context.Db.RequireArray(r.Id, PerturbationRobustnessContract.Frequencies).Data,
+            context.Db.RequireArray(r.Id, PerturbationRobustnessContract.NormalizedAmplitude),
+            context.Db.RequireArray(r.Id, PerturbationRobustnessContract.FitAmplitude).Data,
+            context.Db.RequireArray(r.Id, PerturbationRobustnessContract.DirectionNorms).Data,
+            context.Db.ReadArray(r.Id, PerturbationRobustnessContract.InitialNormalizedAmplitude))).ToList();
     }
 }

@@ -22,32 +22,33 @@ public sealed record DecayState(
 
 public static class ReluSpectrumDecayData
 {
-    public const string Experiment = "relu-spectrum-decay";
+    public const string Experiment = ReluSpectrumDecayContract.Experiment;
 
-    // Every state of every completed run at the context's scale; when several configurations of one network shape
-    // were run into one database, the newest configuration with the most runs of that shape is used.
-    public static List<DecayState> Load(AnalysisContext context)
+    // Every state of every completed run at the context's scale, runs chosen per network shape by RunSelection's
+    // rule; loaded once per report.
+    public static List<DecayState> Load(AnalysisContext context) => context.Cached(Experiment, LoadStates);
+
+    static List<DecayState> LoadStates(AnalysisContext context)
     {
         var result = new List<DecayState>();
         var runs = context.CompletedRuns(Experiment);
-        foreach (var byShape in runs.GroupBy(r => (Depth: r.Config().GetProperty("Depths")[0].GetInt32(), Width: r.Config().GetProperty("Widths")[0].GetInt32())))
+        foreach (var byShape in runs.GroupBy(r => r.Config<ReluSpectrumDecayConfig>().SingleShape()))
         {
-            var chosen = byShape.GroupBy(r => r.ConfigHash).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(r => r.Id)).First();
-            foreach (var run in chosen)
+            foreach (var run in RunSelection.MostRuns(byShape))
             {
-                var config = run.Config();
-                int fitLow = config.GetProperty("FitLow").GetInt32(), fitHigh = config.GetProperty("FitHigh").GetInt32();
-                var steps = context.Db.RequireArray(run.Id, "state_steps").Data;
-                var spectra = context.Db.RequireArray(run.Id, "spectrum");
-                var uncorrected = context.Db.RequireArray(run.Id, "spectrum_uncorrected");
-                var (exponentSteps, exponents) = context.Db.MetricSeries(run.Id, "exponent");
-                var (_, uncorrectedExponents) = context.Db.MetricSeries(run.Id, "exponent_uncorrected");
-                var (_, pieces) = context.Db.MetricSeries(run.Id, "linear_pieces");
+                var config = run.Config<ReluSpectrumDecayConfig>();
+                int fitLow = config.FitLow, fitHigh = config.FitHigh;
+                var steps = context.Db.RequireArray(run.Id, ReluSpectrumDecayContract.StateSteps).Data;
+                var spectra = context.Db.RequireArray(run.Id, ReluSpectrumDecayContract.Spectrum);
+                var uncorrected = context.Db.RequireArray(run.Id, ReluSpectrumDecayContract.SpectrumUncorrected);
+                var (exponentSteps, exponents) = context.Db.MetricSeries(run.Id, ReluSpectrumDecayContract.Exponent);
+                var (_, uncorrectedExponents) = context.Db.MetricSeries(run.Id, ReluSpectrumDecayContract.ExponentUncorrected);
+                var (_, pieces) = context.Db.MetricSeries(run.Id, ReluSpectrumDecayContract.LinearPieces);
                 for (int s = 0; s < steps.Length; s++)
                 {
                     long step = (long)steps[s];
                     int m = Array.IndexOf(exponentSteps, step);
-                    var line = context.Db.RequireArray(run.Id, "fit_line", step).Data;
+                    var line = context.Db.RequireArray(run.Id, ReluSpectrumDecayContract.FitLine, step).Data;
                     result.Add(new DecayState(run.Id, byShape.Key.Depth, byShape.Key.Width, step, spectra.Row(s), uncorrected.Row(s),
                         exponents[m], line[1], uncorrectedExponents[m], pieces[m], fitLow, fitHigh));
                 }
@@ -56,23 +57,7 @@ public static class ReluSpectrumDecayData
         return result.OrderBy(s => s.Depth).ThenBy(s => s.Width).ThenBy(s => s.RunId).ThenBy(s => s.Step).ToList();
     }
 
-    // Root mean square of |F(k)| in `bins` log-spaced bins over k = 1 .. length−1: a light curve for a log-log plot.
-    public static (double[] K, double[] Rms) LogBinned(double[] spectrum, int bins)
-    {
-        var k = new List<double>();
-        var rms = new List<double>();
-        double ratio = Math.Pow(spectrum.Length - 1, 1.0 / bins);
-        for (int i = 0; i < bins; i++)
-        {
-            int lo = (int)Math.Round(Math.Pow(ratio, i)), hi = (int)Math.Round(Math.Pow(ratio, i + 1));
-            if (i == bins - 1) hi = spectrum.Length;
-            if (hi <= lo) continue;
-            double power = 0;
-            for (int j = lo; j < hi; j++) power += spectrum[j] * spectrum[j];
-            if (power <= 0) continue;
-            k.Add(Math.Sqrt((double)lo * (hi - 1)));
-            rms.Add(Math.Sqrt(power / (hi - lo)));
-        }
-        return (k.ToArray(), rms.ToArray());
-    }
+    // Root mean square of |F(k)| in `bins` log-spaced bins over k = 1 .. length−1: a light curve for a log-log plot,
+    // the same bands as the experiment's fit (SpectrumBands).
+    public static (double[] K, double[] Rms) LogBinned(double[] spectrum, int bins) => SpectrumBands.LogBandRms(spectrum, 1, spectrum.Length, bins);
 }

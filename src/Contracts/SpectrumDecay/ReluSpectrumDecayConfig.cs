@@ -4,6 +4,11 @@ namespace FourierRepro.Contracts;
 // defaults below are this project's choices; the training half uses Fig. 1's equal-amplitude setting.
 public sealed record ReluSpectrumDecayConfig
 {
+    // The network shape of one grid point: the planner gives each run one depth and one width. (A method: the
+    // canonical JSON, hence the config hash, holds settings only.)
+    public (int Depth, int Width) SingleShape() => Depths.Length == 1 && Widths.Length == 1
+        ? (Depths[0], Widths[0]) : throw new InvalidOperationException($"a run has one depth and one width, not {Depths.Length} x {Widths.Length}");
+
     public int[] Depths { get; init; } = [2, 4, 6, 8];  // Linear layers (2 = one hidden ReLU layer)
     public int[] Widths { get; init; } = [64, 256, 1024];
 

@@ -32,23 +32,10 @@ public static class PiecewiseLinearSpectrum
     {
         if (kLow < 1 || kHigh > oneSided.Length || kHigh <= kLow || bands < 2)
             throw new ArgumentException($"fit range [{kLow}, {kHigh}) with {bands} bands does not fit a spectrum of {oneSided.Length} bins");
-        var bandK = new List<double>();
-        var bandRms = new List<double>();
-        double ratio = Math.Pow((double)kHigh / kLow, 1.0 / bands);
-        for (int i = 0; i < bands; i++)
-        {
-            int lo = (int)Math.Round(kLow * Math.Pow(ratio, i)), hi = (int)Math.Round(kLow * Math.Pow(ratio, i + 1));
-            if (i == bands - 1) hi = kHigh;
-            if (hi <= lo) continue;
-            double power = 0;
-            for (int k = lo; k < hi; k++) power += oneSided[k] * oneSided[k];
-            if (power <= 0) continue;
-            bandK.Add(Math.Sqrt((double)lo * (hi - 1)));
-            bandRms.Add(Math.Sqrt(power / (hi - lo)));
-        }
-        if (bandK.Count < 2) throw new ArgumentException($"fewer than 2 non-empty bands in [{kLow}, {kHigh})");
+        var (bandK, bandRms) = SpectrumBands.LogBandRms(oneSided, kLow, kHigh, bands);
+        if (bandK.Length < 2) throw new ArgumentException($"fewer than 2 non-empty bands in [{kLow}, {kHigh})");
         var (slope, intercept) = LeastSquaresLine(bandK.Select(Math.Log10).ToArray(), bandRms.Select(Math.Log10).ToArray());
-        return new PowerLawFit(slope, intercept, bandK.ToArray(), bandRms.ToArray());
+        return new PowerLawFit(slope, intercept, bandK, bandRms);
     }
 
     static (double Slope, double Intercept) LeastSquaresLine(double[] x, double[] y)

@@ -10,15 +10,12 @@ namespace FourierRepro.Experiments.Perturbation;
 // of the network at initialisation is recorded too: PR-1's negative control.
 public sealed class PerturbationRobustnessExperiment : Experiment<PerturbationRobustnessConfig>
 {
-    public const string Name = "perturbation-robustness";
+    public const string Name = PerturbationRobustnessContract.Experiment;
 
     public override ExperimentInfo Info { get; } = new(Name, "Rahaman et al. 2019", "Fig. 3",
         "6x256 ReLU MLP trained on 10 equal-amplitude sinusoids (k = 5..50), then perturbed along random unit directions of norm delta: normalized spectrum over delta");
 
-    public override IReadOnlyList<MetricInfo> Metrics { get; } =
-    [
-        new("loss", MetricGoal.Minimize, "MSE", "training loss (mean squared error over the 200 points), before the update of that iteration"),
-    ];
+    public override IReadOnlyList<MetricInfo> Metrics => PerturbationRobustnessContract.Metrics;
 
     public override int DefaultSeeds(Scale scale) => scale switch
     {
@@ -58,9 +55,9 @@ public sealed class PerturbationRobustnessExperiment : Experiment<PerturbationRo
         var amplitudes = c.Frequencies.Select(_ => 1.0).ToArray();
         var z = Signals.UnitGrid(c.Points);
         var y = Signals.PhasedWaves(z, c.Frequencies, amplitudes, context.Rng("phases"), out var phases);
-        recorder.Array("target", 0, [c.Points], y);
-        recorder.Array("phases", 0, [phases.Length], phases);
-        recorder.Array("frequencies", 0, [c.Frequencies.Length], c.Frequencies.Select(k => (double)k).ToArray());
+        recorder.Array(PerturbationRobustnessContract.Target, 0, [c.Points], y);
+        recorder.Array(PerturbationRobustnessContract.Phases, 0, [phases.Length], phases);
+        recorder.Array(PerturbationRobustnessContract.Frequencies, 0, [c.Frequencies.Length], c.Frequencies.Select(k => (double)k).ToArray());
 
         var shape = new MlpShape(1, c.Width, c.Depth, 1);
         long total = c.Iterations + 2L * c.PerturbationSteps;
@@ -71,31 +68,31 @@ public sealed class PerturbationRobustnessExperiment : Experiment<PerturbationRo
         // The negative control of PR-1: the untrained network (this run's own initial weights), swept with the same
         // directions and δ before any update, so its response is measured exactly as the trained network's is.
         using var directions = ParameterDirections.RandomUnit(shape, c.Directions, context.Rng("directions"), context.Device);
-        recorder.Array("direction_norms", 0, [c.Directions], directions.GlobalNorms());
+        recorder.Array(PerturbationRobustnessContract.DirectionNorms, 0, [c.Directions], directions.GlobalNorms());
         var deltas = Enumerable.Range(0, c.PerturbationSteps).Select(i => c.MaxPerturbation * i / (c.PerturbationSteps - 1)).ToArray();
-        recorder.Array("perturbation_norms", 0, [deltas.Length], deltas);
+        recorder.Array(PerturbationRobustnessContract.PerturbationNorms, 0, [deltas.Length], deltas);
         var initial = Predict(model, input);
         var initialSpectrum = Spectrum.OneSidedMagnitude(initial);
-        recorder.Array("initial_fit_amplitude", 0, [c.Frequencies.Length], Spectrum.NormalizedAmplitudes(initialSpectrum, c.Frequencies, amplitudes));
+        recorder.Array(PerturbationRobustnessContract.InitialFitAmplitude, 0, [c.Frequencies.Length], Spectrum.NormalizedAmplitudes(initialSpectrum, c.Frequencies, amplitudes));
         var (_, initialNormalized) = Sweep(c, model, directions, deltas, initialSpectrum, input, context, 0, total);
-        recorder.Array("initial_normalized_amplitude", 0, [deltas.Length, c.Frequencies.Length], initialNormalized);
+        recorder.Array(PerturbationRobustnessContract.InitialNormalizedAmplitude, 0, [deltas.Length, c.Frequencies.Length], initialNormalized);
 
         double[] trained = [];
         Trainer.Train(model, input, target, new TrainSettings(c.Iterations, c.LearningRate, c.RecordEvery), frame =>
         {
-            recorder.Metric("loss", frame.Iteration, frame.MemberLoss[0]);
+            recorder.Metric(PerturbationRobustnessContract.Loss, frame.Iteration, frame.MemberLoss[0]);
             if (frame.Iteration == c.Iterations) trained = frame.Prediction.cpu().to(ScalarType.Float64).data<double>().ToArray();
         }, context.Cancellation, i => context.Progress.Report(c.PerturbationSteps + i, total));
 
         // The reference normalises by the trained network's own spectrum (not by A_i), so δ = 0 gives 1 exactly.
         var modelSpectrum = Spectrum.OneSidedMagnitude(trained);
-        recorder.Array("prediction", 0, [c.Points], trained);
-        recorder.Array("model_spectrum", 0, [modelSpectrum.Length], modelSpectrum);
-        recorder.Array("fit_amplitude", 0, [c.Frequencies.Length], Spectrum.NormalizedAmplitudes(modelSpectrum, c.Frequencies, amplitudes));
+        recorder.Array(PerturbationRobustnessContract.Prediction, 0, [c.Points], trained);
+        recorder.Array(PerturbationRobustnessContract.ModelSpectrum, 0, [modelSpectrum.Length], modelSpectrum);
+        recorder.Array(PerturbationRobustnessContract.FitAmplitude, 0, [c.Frequencies.Length], Spectrum.NormalizedAmplitudes(modelSpectrum, c.Frequencies, amplitudes));
 
         var (meanSpectra, normalized) = Sweep(c, model, directions, deltas, modelSpectrum, input, context, c.Iterations + c.PerturbationSteps, total);
-        recorder.Array("perturbed_spectrum", 0, [deltas.Length, c.Points / 2], meanSpectra.Select(v => (float)v).ToArray());
-        recorder.Array("normalized_amplitude", 0, [deltas.Length, c.Frequencies.Length], normalized);
+        recorder.Array(PerturbationRobustnessContract.PerturbedSpectrum, 0, [deltas.Length, c.Points / 2], meanSpectra.Select(v => (float)v).ToArray());
+        recorder.Array(PerturbationRobustnessContract.NormalizedAmplitude, 0, [deltas.Length, c.Frequencies.Length], normalized);
     }
 
     static double[] Predict(Mlp model, Tensor input)

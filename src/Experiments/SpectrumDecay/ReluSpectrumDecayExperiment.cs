@@ -10,18 +10,12 @@ namespace FourierRepro.Experiments.SpectrumDecay;
 // the spectrum is fitted over mid-to-high k. The paper has no such figure; it is a check of the theorem.
 public sealed class ReluSpectrumDecayExperiment : Experiment<ReluSpectrumDecayConfig>
 {
-    public const string Name = "relu-spectrum-decay";
+    public const string Name = ReluSpectrumDecayContract.Experiment;
 
     public override ExperimentInfo Info { get; } = new(Name, "Rahaman et al. 2019", "Theorem 1 (numerical check)",
         "1D ReLU MLPs of several depths and widths, at initialisation and after training: endpoint-corrected spectrum on a fine grid, fitted power-law exponent, linear pieces");
 
-    public override IReadOnlyList<MetricInfo> Metrics { get; } =
-    [
-        new("loss", MetricGoal.Minimize, "MSE", "training loss (mean squared error over the 200 points), before the update of that iteration"),
-        new("exponent", MetricGoal.None, "", "fitted exponent of |f(k)| ~ k^p over the fit range, endpoint-corrected spectrum (step 0: initialisation, last step: trained)"),
-        new("exponent_uncorrected", MetricGoal.None, "", "the same fit without removing the line through the ends (the periodic extension's jump adds a 1/k tail)"),
-        new("linear_pieces", MetricGoal.None, "", "linear pieces of the network on [0, 1] resolved on the grid (1 + runs of non-zero second differences)"),
-    ];
+    public override IReadOnlyList<MetricInfo> Metrics => ReluSpectrumDecayContract.Metrics;
 
     public override int DefaultSeeds(Scale scale) => scale switch
     {
@@ -58,12 +52,13 @@ public sealed class ReluSpectrumDecayExperiment : Experiment<ReluSpectrumDecayCo
 
     protected override void Run(ReluSpectrumDecayConfig c, RunContext context, IRunRecorder recorder)
     {
-        var shape = new MlpShape(1, c.Widths.Single(), c.Depths.Single(), 1);
+        var (depth, width) = c.SingleShape();
+        var shape = new MlpShape(1, width, depth, 1);
         var amplitudes = c.Frequencies.Select(_ => 1.0).ToArray();
         var z = Signals.UnitGrid(c.Points);
         var y = Signals.PhasedWaves(z, c.Frequencies, amplitudes, context.Rng("phases"), out _);
         var grid = Enumerable.Range(0, c.GridPoints + 1).Select(j => (double)j / c.GridPoints).ToArray();
-        recorder.Array("target", 0, [c.Points], y);
+        recorder.Array(ReluSpectrumDecayContract.Target, 0, [c.Points], y);
 
         using var input = torch.tensor(z.Select(v => (float)v).ToArray(), [c.Points, 1L]).to(context.Device);
         using var target = torch.tensor(y.Select(v => (float)v).ToArray(), [c.Points, 1L]).to(context.Device);
@@ -76,31 +71,31 @@ public sealed class ReluSpectrumDecayExperiment : Experiment<ReluSpectrumDecayCo
             var corrected = PiecewiseLinearSpectrum.EndpointCorrected(values);
             var uncorrected = PiecewiseLinearSpectrum.Uncorrected(values);
             var fit = PiecewiseLinearSpectrum.FitPowerLaw(corrected, c.FitLow, c.FitHigh, c.Bands);
-            recorder.Metric("exponent", step, fit.Exponent);
-            recorder.Metric("exponent_uncorrected", step, PiecewiseLinearSpectrum.FitPowerLaw(uncorrected, c.FitLow, c.FitHigh, c.Bands).Exponent);
-            recorder.Metric("linear_pieces", step, PiecewiseLinearSpectrum.LinearPieces(values));
-            recorder.Array("fit_band_k", step, [fit.BandK.Length], fit.BandK);
-            recorder.Array("fit_band_amplitude", step, [fit.BandAmplitude.Length], fit.BandAmplitude);
-            recorder.Array("fit_line", step, [2], [fit.Exponent, fit.Intercept]);
+            recorder.Metric(ReluSpectrumDecayContract.Exponent, step, fit.Exponent);
+            recorder.Metric(ReluSpectrumDecayContract.ExponentUncorrected, step, PiecewiseLinearSpectrum.FitPowerLaw(uncorrected, c.FitLow, c.FitHigh, c.Bands).Exponent);
+            recorder.Metric(ReluSpectrumDecayContract.LinearPieces, step, PiecewiseLinearSpectrum.LinearPieces(values));
+            recorder.Array(ReluSpectrumDecayContract.FitBandK, step, [fit.BandK.Length], fit.BandK);
+            recorder.Array(ReluSpectrumDecayContract.FitBandAmplitude, step, [fit.BandAmplitude.Length], fit.BandAmplitude);
+            recorder.Array(ReluSpectrumDecayContract.FitLine, step, [2], [fit.Exponent, fit.Intercept]);
             states.Add((step, corrected, uncorrected, values));
         }
 
         Measure(0);
         Trainer.Train(model, input, target, new TrainSettings(c.Iterations, c.LearningRate, c.RecordEvery),
-            frame => recorder.Metric("loss", frame.Iteration, frame.MemberLoss[0]),
+            frame => recorder.Metric(ReluSpectrumDecayContract.Loss, frame.Iteration, frame.MemberLoss[0]),
             context.Cancellation, i => context.Progress.Report(i, c.Iterations));
         Measure(c.Iterations);
 
         // [state, ·] with state 0 = initialisation, 1 = trained; spectra in float32 (the figure's log axes need no more).
         int bins = c.GridPoints / 2;
-        recorder.Array("state_steps", 0, [states.Count], states.Select(s => (double)s.Step).ToArray());
-        recorder.Array("spectrum", 0, [states.Count, bins], states.SelectMany(s => s.Corrected).Select(v => (float)v).ToArray());
-        recorder.Array("spectrum_uncorrected", 0, [states.Count, bins], states.SelectMany(s => s.Uncorrected).Select(v => (float)v).ToArray());
+        recorder.Array(ReluSpectrumDecayContract.StateSteps, 0, [states.Count], states.Select(s => (double)s.Step).ToArray());
+        recorder.Array(ReluSpectrumDecayContract.Spectrum, 0, [states.Count, bins], states.SelectMany(s => s.Corrected).Select(v => (float)v).ToArray());
+        recorder.Array(ReluSpectrumDecayContract.SpectrumUncorrected, 0, [states.Count, bins], states.SelectMany(s => s.Uncorrected).Select(v => (float)v).ToArray());
         // The function itself on a 1/64 subsample of the grid (513 points for M = 32768), for a look at it.
         int stride = Math.Max(1, c.GridPoints / 512);
         var sub = Enumerable.Range(0, c.GridPoints / stride + 1).Select(i => i * stride).ToArray();
-        recorder.Array("function_x", 0, [sub.Length], sub.Select(j => grid[j]).ToArray());
-        recorder.Array("function", 0, [states.Count, sub.Length], states.SelectMany(s => sub.Select(j => s.Values[j])).ToArray());
+        recorder.Array(ReluSpectrumDecayContract.FunctionX, 0, [sub.Length], sub.Select(j => grid[j]).ToArray());
+        recorder.Array(ReluSpectrumDecayContract.Function, 0, [states.Count, sub.Length], states.SelectMany(s => sub.Select(j => s.Values[j])).ToArray());
     }
 
     // The network on `x` in float64 (its float32 parameters cast exactly): float32 round-off, ~1e-7 of |f|, would
