@@ -30,7 +30,7 @@ public sealed class ManifoldAnalysis : IAnalysisModule
             "L = 4 have not reached half amplitude on any upper frequency, so they tie at 0. Standard therefore cannot show a strict order, and the claim is " +
             "required at paper only (10000 steps, 5 seeds), where it has not been measured here (a GPU run); if L = 16 still trails L = 10 there, the claim " +
             "is not reproduced for these L.",
-            "the seed-mean measure strictly increasing with L (each adjacent pair of L in order), and p < 0.05", ["paper"],
+            "the seed-mean measure strictly increasing with L (each adjacent pair of L in order), and p < 0.05", [Scale.Paper.Name()],
             HighFrequenciesArriveEarlierOnComplexManifolds)
         {
             NullHypothesis = "Within each seed, the measure is exchangeable over L: the number of petals does not change how early the upper frequencies are learned.",

@@ -48,32 +48,39 @@ public sealed record ManifoldClassification(
 
 public static class ManifoldData
 {
-    public const string Experiment = "manifold-spectral-bias";
+    public const string Experiment = ManifoldSpectralBiasContract.Experiment;
 
+    // Per L, the runs RunSelection chooses.
     static IEnumerable<RunRecord> Chosen(AnalysisContext context, string task) =>
         context.CompletedRuns(Experiment)
-            .Where(r => r.Config().GetProperty("Tasks")[0].GetString() == task)
-            .GroupBy(r => r.Config().GetProperty("Petals")[0].GetInt32())
-            // per L, the configuration with the most runs (then the newest), as the other families do
-            .SelectMany(g => g.GroupBy(r => r.ConfigHash).OrderByDescending(h => h.Count()).ThenByDescending(h => h.Max(r => r.Id)).First());
+            .Where(r => r.Config<ManifoldSpectralBiasConfig>().SinglePoint().Task == task)
+            .GroupBy(Petals)
+            .SelectMany(g => RunSelection.MostRuns(g));
 
-    public static List<ManifoldRun> LoadRegression(AnalysisContext context) =>
-        Chosen(context, "regression").Select(r => new ManifoldRun(r.Id, r.Seed, r.Config().GetProperty("Petals")[0].GetInt32(),
-            context.Db.RequireArray(r.Id, "record_steps").Data,
-            context.Db.RequireArray(r.Id, "frequencies").Data,
-            context.Db.RequireArray(r.Id, "normalized_amplitude"),
-            context.Db.RequireArray(r.Id, "curve_xy").Data)).OrderBy(r => r.Petals).ThenBy(r => r.Seed).ToList();
+    static int Petals(RunRecord run) => run.Config<ManifoldSpectralBiasConfig>().SinglePoint().Petals;
 
-    public static List<ManifoldClassification> LoadClassification(AnalysisContext context) =>
-        Chosen(context, "classification").Select(r =>
+    // Loaded once per report.
+    public static List<ManifoldRun> LoadRegression(AnalysisContext context) => context.Cached(Experiment + "/" + ManifoldSpectralBiasConfig.Regression, LoadRegressionRuns);
+
+    public static List<ManifoldClassification> LoadClassification(AnalysisContext context) => context.Cached(Experiment + "/" + ManifoldSpectralBiasConfig.Classification, LoadClassificationRuns);
+
+    static List<ManifoldRun> LoadRegressionRuns(AnalysisContext context) =>
+        Chosen(context, ManifoldSpectralBiasConfig.Regression).Select(r => new ManifoldRun(r.Id, r.Seed, Petals(r),
+            context.Db.RequireArray(r.Id, ManifoldSpectralBiasContract.RecordSteps).Data,
+            context.Db.RequireArray(r.Id, ManifoldSpectralBiasContract.Frequencies).Data,
+            context.Db.RequireArray(r.Id, ManifoldSpectralBiasContract.NormalizedAmplitude),
+            context.Db.RequireArray(r.Id, ManifoldSpectralBiasContract.CurveXy).Data)).OrderBy(r => r.Petals).ThenBy(r => r.Seed).ToList();
+
+    static List<ManifoldClassification> LoadClassificationRuns(AnalysisContext context) =>
+        Chosen(context, ManifoldSpectralBiasConfig.Classification).Select(r =>
         {
-            var (steps, accuracy) = context.Db.MetricSeries(r.Id, "accuracy");
-            return new ManifoldClassification(r.Id, r.Config().GetProperty("Petals")[0].GetInt32(),
-                context.Db.RequireArray(r.Id, "frequencies").Data,
-                context.Db.RequireArray(r.Id, "curve_xy").Data,
-                context.Db.RequireArray(r.Id, "target").Data,
-                context.Db.RequireArray(r.Id, "decision_logits"),
-                context.Db.RequireArray(r.Id, "decision_extent").Data[0],
+            var (steps, accuracy) = context.Db.MetricSeries(r.Id, ManifoldSpectralBiasContract.Accuracy);
+            return new ManifoldClassification(r.Id, Petals(r),
+                context.Db.RequireArray(r.Id, ManifoldSpectralBiasContract.Frequencies).Data,
+                context.Db.RequireArray(r.Id, ManifoldSpectralBiasContract.CurveXy).Data,
+                context.Db.RequireArray(r.Id, ManifoldSpectralBiasContract.Target).Data,
+                context.Db.RequireArray(r.Id, ManifoldSpectralBiasContract.DecisionLogits),
+                context.Db.RequireArray(r.Id, ManifoldSpectralBiasContract.DecisionExtent).Data[0],
                 steps, accuracy);
         }).OrderBy(c => c.RunId).ToList();
 }

@@ -3,6 +3,10 @@ namespace FourierRepro.Contracts;
 // Rahaman et al. 2019, section 4 (PAPERS.md section C, ICML_Manifolds.ipynb). Defaults are the paper's.
 public sealed record ManifoldSpectralBiasConfig
 {
+    // The grid point of one run: one task and one L. (A method: the canonical JSON, hence the hash, holds settings only.)
+    public (string Task, int Petals) SinglePoint() => Tasks.Length == 1 && Petals.Length == 1
+        ? (Tasks[0], Petals[0]) : throw new InvalidOperationException($"a run has one task and one L, not {Tasks.Length} x {Petals.Length}");
+
     public const string Regression = "regression";         // MSE on Σ sin(2π k t + φ_k), spectral heat-map per L
     public const string Classification = "classification"; // logistic loss on the sign of that target, decision region
 

@@ -10,16 +10,12 @@ namespace FourierRepro.Experiments.Manifold;
 // k = 200 target on a 20-petal flower and records the decision region over the plane.
 public sealed class ManifoldSpectralBiasExperiment : Experiment<ManifoldSpectralBiasConfig>
 {
-    public const string Name = "manifold-spectral-bias";
+    public const string Name = ManifoldSpectralBiasContract.Experiment;
 
     public override ExperimentInfo Info { get; } = new(Name, "Rahaman et al. 2019", "Section 4 (manifold heat-maps, classification)",
         "6x256 ReLU MLP on points of the flower curve r = 1 + 0.5 sin(L phi) with targets along the curve (k = 20..200): spectral dynamics per L, and a binarised k = 200 target with its decision region");
 
-    public override IReadOnlyList<MetricInfo> Metrics { get; } =
-    [
-        new("loss", MetricGoal.Minimize, "", "training loss (MSE for regression, mean logistic loss for classification), before the update of that iteration"),
-        new("accuracy", MetricGoal.Maximize, "", "classification: share of the curve points whose logit has the sign of their label"),
-    ];
+    public override IReadOnlyList<MetricInfo> Metrics => ManifoldSpectralBiasContract.Metrics;
 
     public override int DefaultSeeds(Scale scale) => scale switch
     {
@@ -70,17 +66,17 @@ public sealed class ManifoldSpectralBiasExperiment : Experiment<ManifoldSpectral
 
     protected override void Run(ManifoldSpectralBiasConfig c, RunContext context, IRunRecorder recorder)
     {
-        bool classify = c.Tasks.Single() == ManifoldSpectralBiasConfig.Classification;
-        int petals = c.Petals.Single();
+        var (task, petals) = c.SinglePoint();
+        bool classify = task == ManifoldSpectralBiasConfig.Classification;
         var xy = Curves.Flower(c.Points, petals, c.PetalAmplitude);
         var amplitudes = c.Frequencies.Select(_ => 1.0).ToArray();
         var z = Signals.PhasedWaves(Signals.UnitGrid(c.Points), c.Frequencies, amplitudes, context.Rng("phases"), out var phases);
         var labels = z.Select(v => v > 0 ? 1.0 : 0.0).ToArray(); // the reference's (z > 0)
-        recorder.Array("curve_xy", 0, [c.Points, 2], xy);
-        recorder.Array("target", 0, [c.Points], classify ? labels : z);
-        recorder.Array("phases", 0, [phases.Length], phases);
-        recorder.Array("frequencies", 0, [c.Frequencies.Length], c.Frequencies.Select(k => (double)k).ToArray());
-        recorder.Array("curve_length", 0, [1], [Curves.PolylineLength(xy)]);
+        recorder.Array(ManifoldSpectralBiasContract.CurveXy, 0, [c.Points, 2], xy);
+        recorder.Array(ManifoldSpectralBiasContract.Target, 0, [c.Points], classify ? labels : z);
+        recorder.Array(ManifoldSpectralBiasContract.Phases, 0, [phases.Length], phases);
+        recorder.Array(ManifoldSpectralBiasContract.Frequencies, 0, [c.Frequencies.Length], c.Frequencies.Select(k => (double)k).ToArray());
+        recorder.Array(ManifoldSpectralBiasContract.CurveLength, 0, [1], [Curves.PolylineLength(xy)]);
 
         using var input = torch.tensor(xy.Select(v => (float)v).ToArray(), [c.Points, 2L]).to(context.Device);
         using var target = torch.tensor((classify ? labels : z).Select(v => (float)v).ToArray(), [c.Points, 1L]).to(context.Device);
@@ -94,9 +90,9 @@ public sealed class ManifoldSpectralBiasExperiment : Experiment<ManifoldSpectral
         Trainer.Train(model, input, target, settings, frame =>
         {
             var output = frame.Prediction.cpu().to(ScalarType.Float64).data<double>().ToArray();
-            recorder.Metric("loss", frame.Iteration, frame.MemberLoss[0]);
+            recorder.Metric(ManifoldSpectralBiasContract.Loss, frame.Iteration, frame.MemberLoss[0]);
             if (classify)
-                recorder.Metric("accuracy", frame.Iteration, output.Zip(labels, (f, l) => (f > 0) == (l > 0.5) ? 1.0 : 0.0).Average());
+                recorder.Metric(ManifoldSpectralBiasContract.Accuracy, frame.Iteration, output.Zip(labels, (f, l) => (f > 0) == (l > 0.5) ? 1.0 : 0.0).Average());
             // The spectrum along the curve: the outputs in curve order, k in cycles per revolution (logits for classification).
             var spectrum = Spectrum.OneSidedMagnitude(output);
             steps.Add(frame.Iteration);
@@ -105,10 +101,10 @@ public sealed class ManifoldSpectralBiasExperiment : Experiment<ManifoldSpectral
             last = output;
         }, context.Cancellation, i => context.Progress.Report(i, c.Iterations));
 
-        recorder.Array("record_steps", 0, [steps.Count], steps.ToArray());
-        recorder.Array("normalized_amplitude", 0, [steps.Count, c.Frequencies.Length], normalized.SelectMany(r => r).ToArray());
-        recorder.Array("spectrum", 0, [steps.Count, c.Points / 2], spectra.SelectMany(r => r).Select(v => (float)v).ToArray());
-        recorder.Array("prediction", 0, [c.Points], last);
+        recorder.Array(ManifoldSpectralBiasContract.RecordSteps, 0, [steps.Count], steps.ToArray());
+        recorder.Array(ManifoldSpectralBiasContract.NormalizedAmplitude, 0, [steps.Count, c.Frequencies.Length], normalized.SelectMany(r => r).ToArray());
+        recorder.Array(ManifoldSpectralBiasContract.Spectrum, 0, [steps.Count, c.Points / 2], spectra.SelectMany(r => r).Select(v => (float)v).ToArray());
+        recorder.Array(ManifoldSpectralBiasContract.Prediction, 0, [c.Points], last);
         if (classify) RecordDecisionRegion(c, model, context.Device, recorder);
     }
 
@@ -120,7 +116,7 @@ public sealed class ManifoldSpectralBiasExperiment : Experiment<ManifoldSpectral
         var grid = Curves.SquareGrid(c.DecisionGrid, c.DecisionExtent);
         var points = torch.tensor(grid.Select(v => (float)v).ToArray(), [c.DecisionGrid * c.DecisionGrid, 2L]).to(device);
         var logits = model.Forward(points).cpu().to(ScalarType.Float64).data<double>().ToArray();
-        recorder.Array("decision_logits", 0, [c.DecisionGrid, c.DecisionGrid], logits);
-        recorder.Array("decision_extent", 0, [1], [c.DecisionExtent]);
+        recorder.Array(ManifoldSpectralBiasContract.DecisionLogits, 0, [c.DecisionGrid, c.DecisionGrid], logits);
+        recorder.Array(ManifoldSpectralBiasContract.DecisionExtent, 0, [1], [c.DecisionExtent]);
     }
 }
