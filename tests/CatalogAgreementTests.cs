@@ -1,0 +1,73 @@
+using System.Reflection;
+using FourierRepro.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace FourierRepro.Tests;
+
+// The contract between the stages, checked: the two catalogs name the same experiments, each family's contract
+// (src/Contracts/*Contract.cs) names them too, every metric a run records is declared, and every name a contract
+// gives for a family is recorded by that family's smoke runs (so a name the analysis reads is one the experiment
+// writes: the analysis reads names only through the contracts).
+[Collection(SmokeSuiteCollection.Name)]
+public sealed class CatalogAgreementTests(SmokeSuite suite)
+{
+    static readonly Assembly Contracts = typeof(ConfigJson).Assembly;
+
+    // Contract type → experiment name, for every contract with an `Experiment` constant.
+    static Dictionary<Type, string> FamilyContracts() =>
+        Contracts.GetTypes().Where(t => t.Name.EndsWith("Contract", StringComparison.Ordinal))
+            .Select(t => (Type: t, Field: t.GetField("Experiment", BindingFlags.Public | BindingFlags.Static)))
+            .Where(x => x.Field is { IsLiteral: true })
+            .ToDictionary(x => x.Type, x => (string)x.Field!.GetRawConstantValue()!);
+
+    // The recorded names a contract declares: its public string constants other than the experiment's name.
+    static List<(string Const, string Value)> DeclaredNames(Type contract) =>
+        contract.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string) && f.Name != "Experiment")
+            .Select(f => (f.Name, (string)f.GetRawConstantValue()!)).ToList();
+
+    [Fact]
+    public void The_experiment_catalog_the_analysis_catalog_and_the_contracts_name_the_same_experiments()
+    {
+        var experiments = FourierRepro.Experiments.Hosting.ExperimentCatalog.All.Select(e => e.Info.Name).Order().ToList();
+        var analysed = FourierRepro.Analysis.AnalysisCatalog.All.Select(m => m.Experiment).Order().ToList();
+        var contracts = FamilyContracts().Values.Order().ToList();
+        Assert.Equal(experiments, analysed);
+        Assert.Equal(experiments, contracts);
+        Assert.Equal(experiments.Count, experiments.Distinct().Count());
+        foreach (var module in FourierRepro.Analysis.AnalysisCatalog.All)
+            Assert.All(module.Claims, c => Assert.Equal(module.Experiment, c.Experiment));
+    }
+
+    [Fact]
+    public void Every_metric_a_smoke_run_records_is_declared_with_its_definition()
+    {
+        using var db = suite.Open();
+        var recorded = db.Metrics.AsNoTracking().Join(db.Runs.AsNoTracking(), m => m.RunId, r => r.Id, (m, r) => new { r.Experiment, m.Name })
+            .Distinct().ToList();
+        var declared = db.MetricDefinitions.AsNoTracking().ToList();
+        Assert.NotEmpty(recorded);
+        foreach (var m in recorded)
+        {
+            var definition = declared.FirstOrDefault(d => d.Experiment == m.Experiment && d.Name == m.Name);
+            Assert.True(definition is not null, $"{m.Experiment} records metric '{m.Name}' without declaring it");
+            Assert.Contains(definition!.Goal, new[] { MetricGoal.Minimize, MetricGoal.Maximize, MetricGoal.None });
+            Assert.False(string.IsNullOrWhiteSpace(definition.Description), $"{m.Experiment}/{m.Name} has no description");
+        }
+    }
+
+    [Fact]
+    public void Every_name_a_family_contract_declares_is_recorded_by_its_smoke_runs()
+    {
+        using var db = suite.Open();
+        foreach (var (contract, experiment) in FamilyContracts())
+        {
+            var runIds = db.Runs.AsNoTracking().Where(r => r.Experiment == experiment).Select(r => r.Id).ToList();
+            Assert.True(runIds.Count > 0, $"{experiment}: no smoke runs");
+            var names = db.Arrays.AsNoTracking().Where(a => runIds.Contains(a.RunId)).Select(a => a.Name).Distinct()
+                .Concat(db.Metrics.AsNoTracking().Where(m => runIds.Contains(m.RunId)).Select(m => m.Name).Distinct()).ToHashSet();
+            foreach (var (constant, value) in DeclaredNames(contract))
+                Assert.True(names.Contains(value), $"{contract.Name}.{constant} = '{value}' is not recorded by any {experiment} smoke run");
+        }
+    }
+}
