@@ -7,7 +7,12 @@ using System.Text.Json.Serialization;
 
 namespace FourierRepro.Experiments;
 
-public sealed class ConfigException(string message) : Exception(message);
+// Key: the setting the problem is about, as the caller spelled it, when there is one (so that a host can name the
+// full configuration key it came from).
+public sealed class ConfigException(string message, string? key = null) : Exception(message)
+{
+    public string? Key { get; } = key;
+}
 
 public static class ConfigOverrides
 {
@@ -22,8 +27,9 @@ public static class ConfigOverrides
         foreach (var (key, text) in overrides)
         {
             var name = node.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase))
-                ?? throw new ConfigException($"{owner}: unknown setting '{key}' (known: {string.Join(", ", node.Select(p => p.Key))})");
-            node[name] = ParseLike(node[name], text, $"{owner}.{name}");
+                ?? throw new ConfigException($"{owner}: unknown setting '{key}' (known: {string.Join(", ", node.Select(p => p.Key))})", key);
+            try { node[name] = ParseLike(node[name], text, $"{owner}.{name}"); }
+            catch (ConfigException e) { throw new ConfigException(e.Message, key); }
         }
         try
         {
@@ -31,7 +37,8 @@ public static class ConfigOverrides
         }
         catch (JsonException e)
         {
-            throw new ConfigException($"{owner}: {e.Message}");
+            var property = e.Path?.Split('.', '[').ElementAtOrDefault(1); // "$.Iterations" or "$.Frequencies[1]"
+            throw new ConfigException($"{owner}: {e.Message}", overrides.Keys.FirstOrDefault(k => string.Equals(k, property, StringComparison.OrdinalIgnoreCase)));
         }
     }
 
