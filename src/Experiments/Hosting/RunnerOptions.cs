@@ -1,16 +1,17 @@
+using System.Reflection;
 using FourierRepro.Storage;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
 
 namespace FourierRepro.Experiments.Hosting;
 
 // The "Runner" configuration section: appsettings.json, then FOURIER_Runner__* environment variables,
-// then the command line, each overriding the one before.
+// then the command line, each overriding the one before. Only bound here; RunRequest.Resolve checks it.
 public sealed class RunnerOptions
 {
     public const string Section = "Runner";
 
     public string[] Experiments { get; set; } = [];
-    public string Scale { get; set; } = "standard";
+    public string Scale { get; set; } = "standard"; // text only until RunRequest.Resolve parses it, once
     public int? Seeds { get; set; }                 // runs per configuration; null = the experiment's default at this scale
     public int FirstSeed { get; set; } = 1;         // seeds FirstSeed .. FirstSeed + Seeds - 1
     public string Db { get; set; } = ResultsDatabase.DefaultPath;
@@ -18,21 +19,84 @@ public sealed class RunnerOptions
     public int Threads { get; set; }                // torch intra-op threads; 0 = one per core
     public bool Force { get; set; }                 // re-run completed runs too
     public string[] Set { get; set; } = [];         // experiment.Key=value overrides of experiment settings
+
+    public static IReadOnlyList<string> Names { get; } =
+        typeof(RunnerOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).ToArray();
 }
 
-public sealed class RunnerOptionsValidator : IValidateOptions<RunnerOptions>
+// What `run` was asked to do, bound and checked in one place before the host starts (STYLE 3, nanoGPT's strict
+// overrides): the scale parsed, the experiments found, every override (appsettings.json, environment, --set)
+// applied to its typed configuration and the plan built. The runner gets typed values only.
+public sealed record RunRequest(RunnerOptions Options, Scale Scale, IReadOnlyList<IExperiment> Experiments, IReadOnlyList<PlannedRun> Plan)
 {
-    public ValidateOptionsResult Validate(string? name, RunnerOptions o)
+    public const string ExperimentsSection = "Experiments"; // Experiments:<name>:<scale>:<Setting>
+
+    // Throws ConfigException (naming the configuration key at fault) or ResultsDatabaseException. Reads nothing
+    // but the configuration and the file system: the database is neither opened nor created.
+    public static RunRequest Resolve(IConfiguration configuration)
     {
-        var problems = new List<string>();
-        if (!ScaleNames.TryParse(o.Scale, out _)) problems.Add($"unknown scale '{o.Scale}' (known: smoke, standard, paper)");
-        if (o.Seeds is <= 0) problems.Add($"--seeds must be a positive number, not {o.Seeds}");
-        if (o.FirstSeed <= 0) problems.Add($"--first-seed must be a positive number, not {o.FirstSeed}");
-        if (o.Device is not ("auto" or "cpu" or "cuda")) problems.Add($"unknown device '{o.Device}' (known: auto, cpu, cuda)");
-        if (o.Threads < 0) problems.Add($"--threads must be 0 (one per core) or positive, not {o.Threads}");
-        foreach (var e in o.Experiments)
+        var options = BindRunner(configuration.GetSection(RunnerOptions.Section));
+        if (!ScaleNames.TryParse(options.Scale, out var scale)) throw new ConfigException($"unknown scale '{options.Scale}' (known: smoke, standard, paper)");
+        if (options.Seeds is <= 0) throw new ConfigException($"--seeds must be a positive number, not {options.Seeds}");
+        if (options.FirstSeed <= 0) throw new ConfigException($"--first-seed must be a positive number, not {options.FirstSeed}");
+        if (options.Device is not ("auto" or "cpu" or "cuda")) throw new ConfigException($"unknown device '{options.Device}' (known: auto, cpu, cuda)");
+        if (options.Threads < 0) throw new ConfigException($"--threads must be 0 (one per core) or positive, not {options.Threads}");
+        if (options.Experiments.Length == 0) throw new ConfigException("name at least one experiment, or all (see `list`)");
+        foreach (var e in options.Experiments)
             if (e != "all" && ExperimentCatalog.Find(e) is null)
-                problems.Add($"unknown experiment '{e}' (known: {string.Join(", ", ExperimentCatalog.All.Select(x => x.Info.Name))}, all)");
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+                throw new ConfigException($"unknown experiment '{e}' (known: {string.Join(", ", ExperimentCatalog.All.Select(x => x.Info.Name))}, all)");
+        var experiments = options.Experiments.Contains("all", StringComparer.OrdinalIgnoreCase)
+            ? ExperimentCatalog.All
+            : options.Experiments.Select(n => ExperimentCatalog.Find(n)!).Distinct().ToList();
+
+        CheckFileOverrides(configuration.GetSection(ExperimentsSection));
+        var plan = RunPlan.Build(experiments, scale, options.Seeds, options.Set,
+            name => Settings(configuration.GetSection($"{ExperimentsSection}:{name}:{scale.Name()}")), options.FirstSeed);
+        ResultsDatabase.Validate(options.Db);
+        return new RunRequest(options, scale, experiments, plan);
     }
+
+    // A key the binder would skip silently (FOURIER_Runner__Scael=smoke) is an error; so is a value it cannot convert.
+    static RunnerOptions BindRunner(IConfigurationSection section)
+    {
+        foreach (var child in section.GetChildren())
+            if (!RunnerOptions.Names.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+                throw new ConfigException($"unknown setting '{child.Path}' (known: {string.Join(", ", RunnerOptions.Names)})");
+        var options = new RunnerOptions();
+        try { section.Bind(options); }
+        catch (InvalidOperationException e) { throw new ConfigException(e.Message); }
+        return options;
+    }
+
+    // Every Experiments:<name>:<scale> section, at whatever scale, is planned with its settings, the check --set gets,
+    // so that a misspelled experiment, scale or setting is an error naming its key instead of a setting never applied.
+    static void CheckFileOverrides(IConfigurationSection experimentsSection)
+    {
+        foreach (var byName in experimentsSection.GetChildren())
+        {
+            var experiment = ExperimentCatalog.Find(byName.Key)
+                ?? throw new ConfigException($"unknown experiment '{byName.Key}' in '{FirstKey(byName)}' (known: {string.Join(", ", ExperimentCatalog.All.Select(x => x.Info.Name))})");
+            if (byName.Value is not null) throw new ConfigException($"'{byName.Path}' has a value; expected {ExperimentsSection}:<name>:<scale>:<Setting>");
+            foreach (var byScale in byName.GetChildren())
+            {
+                if (!ScaleNames.TryParse(byScale.Key, out var scale))
+                    throw new ConfigException($"unknown scale '{byScale.Key}' in '{FirstKey(byScale)}' (known: smoke, standard, paper)");
+                if (byScale.Value is not null) throw new ConfigException($"'{byScale.Path}' has a value; expected {ExperimentsSection}:<name>:<scale>:<Setting>");
+                try { experiment.Plan(scale, Settings(byScale)); }
+                catch (ConfigException e)
+                {
+                    throw new ConfigException(e.Key is null ? $"in '{byScale.Path}': {e.Message}" : $"'{byScale.Path}:{e.Key}': {e.Message}");
+                }
+            }
+        }
+    }
+
+    // "Experiments:<name>:<scale>" → { Setting: value }; an array (appsettings.json [5, 10]) becomes "5,10" as for --set.
+    static Dictionary<string, string> Settings(IConfigurationSection byScale) =>
+        byScale.GetChildren()
+            .Where(c => c.Value is not null || c.GetChildren().Any())
+            .ToDictionary(c => c.Key, c => c.Value ?? string.Join(",", c.GetChildren().Select(x => x.Value)), StringComparer.OrdinalIgnoreCase);
+
+    static string FirstKey(IConfigurationSection section) =>
+        section.AsEnumerable().Where(p => p.Value is not null).Select(p => p.Key).FirstOrDefault() ?? section.Path;
 }
