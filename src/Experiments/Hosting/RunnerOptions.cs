@@ -49,7 +49,7 @@ public sealed record RunRequest(RunnerOptions Options, Scale Scale, IReadOnlyLis
             ? ExperimentCatalog.All
             : options.Experiments.Select(n => ExperimentCatalog.Find(n)!).Distinct().ToList();
 
-        CheckFileOverrides(configuration.GetSection(ExperimentsSection));
+        CheckFileOverrides(configuration.GetSection(ExperimentsSection), experiments, scale, RunPlan.ParseSettings(options.Set, experiments));
         var plan = RunPlan.Build(experiments, scale, options.Seeds, options.Set,
             name => Settings(configuration.GetSection($"{ExperimentsSection}:{name}:{scale.Name()}")), options.FirstSeed);
         ResultsDatabase.Validate(options.Db);
@@ -68,9 +68,11 @@ public sealed record RunRequest(RunnerOptions Options, Scale Scale, IReadOnlyLis
         return options;
     }
 
-    // Every Experiments:<name>:<scale> section, at whatever scale, is planned with its settings, the check --set gets,
-    // so that a misspelled experiment, scale or setting is an error naming its key instead of a setting never applied.
-    static void CheckFileOverrides(IConfigurationSection experimentsSection)
+    // Every Experiments:<name>:<scale> section is planned, the check --set gets, so that a misspelled experiment, scale
+    // or setting is an error naming its key instead of a setting never applied: the sections this run uses together
+    // with --set (which wins), as they will be run, and every other section on its own.
+    static void CheckFileOverrides(IConfigurationSection experimentsSection, IReadOnlyList<IExperiment> running, Scale runScale,
+        Dictionary<string, Dictionary<string, string>> fromCommandLine)
     {
         foreach (var byName in experimentsSection.GetChildren())
         {
@@ -82,10 +84,17 @@ public sealed record RunRequest(RunnerOptions Options, Scale Scale, IReadOnlyLis
                 if (!ScaleNames.TryParse(byScale.Key, out var scale))
                     throw new ConfigException($"unknown scale '{byScale.Key}' in '{FirstKey(byScale)}' (known: smoke, standard, paper)");
                 if (byScale.Value is not null) throw new ConfigException($"'{byScale.Path}' has a value; expected {ExperimentsSection}:<name>:<scale>:<Setting>");
-                try { experiment.Plan(scale, Settings(byScale)); }
+                var fromFile = Settings(byScale);
+                var settings = new Dictionary<string, string>(fromFile, StringComparer.OrdinalIgnoreCase);
+                var fromSet = scale == runScale && running.Contains(experiment) && fromCommandLine.TryGetValue(experiment.Info.Name, out var s) ? s : [];
+                foreach (var (k, v) in fromSet) settings[k] = v;
+                try { experiment.Plan(scale, settings); }
                 catch (ConfigException e)
                 {
-                    throw new ConfigException(e.Key is null ? $"in '{byScale.Path}': {e.Message}" : $"'{byScale.Path}:{e.Key}': {e.Message}");
+                    if (e.Key is not null && fromSet.ContainsKey(e.Key)) throw; // a --set value, reported as without a file section
+                    throw new ConfigException(e.Key is not null && fromFile.ContainsKey(e.Key)
+                        ? $"'{byScale.Path}:{e.Key}': {e.Message}"
+                        : $"in '{byScale.Path}'{(fromSet.Count > 0 ? " with --set" : "")}: {e.Message}");
                 }
             }
         }
