@@ -68,9 +68,11 @@ public sealed record RunRequest(RunnerOptions Options, Scale Scale, IReadOnlyLis
         return options;
     }
 
-    // Every Experiments:<name>:<scale> section is planned, the check --set gets, so that a misspelled experiment, scale
-    // or setting is an error naming its key instead of a setting never applied: the sections this run uses together
-    // with --set (which wins), as they will be run, and every other section on its own.
+    // A misspelled experiment, scale or setting under Experiments is an error naming its key, not a setting never
+    // applied. Every <name>:<scale> section is planned with its own settings (the check --set gets: each key must be a
+    // property of the experiment's configuration, each value of its type, even where --set overrides it); a section
+    // this run uses is planned again with --set on top, and only that combination must pass the experiment's checks
+    // across settings (a file's Frequencies may need the --set Points).
     static void CheckFileOverrides(IConfigurationSection experimentsSection, IReadOnlyList<IExperiment> running, Scale runScale,
         Dictionary<string, Dictionary<string, string>> fromCommandLine)
     {
@@ -85,17 +87,20 @@ public sealed record RunRequest(RunnerOptions Options, Scale Scale, IReadOnlyLis
                     throw new ConfigException($"unknown scale '{byScale.Key}' in '{FirstKey(byScale)}' (known: smoke, standard, paper)");
                 if (byScale.Value is not null) throw new ConfigException($"'{byScale.Path}' has a value; expected {ExperimentsSection}:<name>:<scale>:<Setting>");
                 var fromFile = Settings(byScale);
-                var settings = new Dictionary<string, string>(fromFile, StringComparer.OrdinalIgnoreCase);
                 var fromSet = scale == runScale && running.Contains(experiment) && fromCommandLine.TryGetValue(experiment.Info.Name, out var s) ? s : [];
+                // The file's own keys and values: a misspelled or mistyped one is an error even where --set wins.
+                try { experiment.Plan(scale, fromFile); }
+                catch (ConfigException e) when (e.Key is not null || fromSet.Count == 0)
+                {
+                    throw new ConfigException(e.Key is not null ? $"'{byScale.Path}:{e.Key}': {e.Message}" : $"in '{byScale.Path}': {e.Message}");
+                }
+                catch (ConfigException) { } // a combination of settings that --set may put right: the plan below decides
+                if (fromSet.Count == 0) continue;
+                // The combination this run uses; a problem with a --set value itself reads as it does without a file section.
+                var settings = new Dictionary<string, string>(fromFile, StringComparer.OrdinalIgnoreCase);
                 foreach (var (k, v) in fromSet) settings[k] = v;
                 try { experiment.Plan(scale, settings); }
-                catch (ConfigException e)
-                {
-                    if (e.Key is not null && fromSet.ContainsKey(e.Key)) throw; // a --set value, reported as without a file section
-                    throw new ConfigException(e.Key is not null && fromFile.ContainsKey(e.Key)
-                        ? $"'{byScale.Path}:{e.Key}': {e.Message}"
-                        : $"in '{byScale.Path}'{(fromSet.Count > 0 ? " with --set" : "")}: {e.Message}");
-                }
+                catch (ConfigException e) when (e.Key is null) { throw new ConfigException($"in '{byScale.Path}' with --set: {e.Message}"); }
             }
         }
     }
