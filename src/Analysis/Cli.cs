@@ -27,7 +27,10 @@ public static class Cli
         {
             var s = CheckScale(r.GetValue(scale)!);
             var range = SeedRange(r.GetValue(seeds));
-            using var context = Open(r.GetValue(db)!, s, r.GetValue(outDir) ?? Path.Combine("reports", s)) with { Seeds = range };
+            var dir = r.GetValue(outDir) ?? Path.Combine("reports", s);
+            ResultsDatabase.Validate(r.GetValue(db)!, mustExist: true); // before the folder is made for a report that cannot be written
+            CreateOutDir(dir);
+            using var context = Open(r.GetValue(db)!, s, dir) with { Seeds = range };
             output.WriteLine($"Writing the {s} report to {context.OutDir}");
             var outcome = ReportWriter.Write(context, AnalysisCatalog.All, output);
             output.WriteLine($"Wrote {outcome.MarkdownPath}, {outcome.HtmlPath} and {outcome.Figures.Count} figures");
@@ -109,6 +112,18 @@ public static class Cli
             return (first, last);
         if (parts.Length == 1 && int.TryParse(parts[0], out int only) && only >= 1) return (only, only);
         throw new UsageException($"--seeds '{text}': expected FIRST-LAST with 1 <= FIRST <= LAST, e.g. 101-103");
+    }
+
+    // The report folder is made before the database is opened: an --out that names a file, or a folder that cannot
+    // be made, is bad input before any claim row is written, not an IOException after.
+    static void CreateOutDir(string dir)
+    {
+        if (File.Exists(dir)) throw new UsageException($"--out {dir}: is a file, not a folder");
+        try { Directory.CreateDirectory(dir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--out {dir}: cannot create the folder ({e.Message})");
+        }
     }
 
     static IReadOnlyList<IAnalysisModule> Modules(string? experiment)

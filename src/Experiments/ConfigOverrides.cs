@@ -20,8 +20,9 @@ public static class ConfigOverrides
         foreach (var (key, text) in overrides)
         {
             var name = node.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase))
-                ?? throw new ConfigException($"{owner}: unknown setting '{key}' (known: {string.Join(", ", node.Select(p => p.Key))})");
-            node[name] = ParseLike(node[name], text, $"{owner}.{name}");
+                ?? throw new ConfigException($"{owner}: unknown setting '{key}' (known: {string.Join(", ", node.Select(p => p.Key))})", key);
+            try { node[name] = ParseLike(node[name], text, $"{owner}.{name}"); }
+            catch (ConfigException e) { throw new ConfigException(e.Message, key); }
         }
         try
         {
@@ -29,7 +30,8 @@ public static class ConfigOverrides
         }
         catch (JsonException e)
         {
-            throw new ConfigException($"{owner}: {e.Message}");
+            var property = e.Path?.Split('.', '[').ElementAtOrDefault(1); // "$.Iterations" or "$.Frequencies[1]"
+            throw new ConfigException($"{owner}: {e.Message}", overrides.Keys.FirstOrDefault(k => string.Equals(k, property, StringComparison.OrdinalIgnoreCase)));
         }
     }
 

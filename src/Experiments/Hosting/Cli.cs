@@ -4,7 +4,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FourierRepro.Experiments.Hosting;
 
@@ -89,29 +88,16 @@ public static class Cli
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
 
-        // Validate before the host starts, so that bad input never reaches the database.
-        var options = new RunnerOptions();
-        builder.Configuration.GetSection(RunnerOptions.Section).Bind(options);
-        var check = new RunnerOptionsValidator().Validate(null, options);
-        if (check.Failed)
-        {
-            Console.Error.WriteLine($"error: {check.Failures!.First()}");
-            return RunOutcome.BadInput;
-        }
-        if (options.Experiments.Length == 0)
-        {
-            Console.Error.WriteLine("error: name at least one experiment, or all (see `list`)");
-            return RunOutcome.BadInput;
-        }
-        try { ResultsDatabase.Validate(options.Db); }
-        catch (ResultsDatabaseException e)
+        // Bound, checked and planned once, before the host starts, so that bad input never reaches the database.
+        RunRequest request;
+        try { request = RunRequest.Resolve(builder.Configuration); }
+        catch (Exception e) when (e is ConfigException or ResultsDatabaseException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return RunOutcome.BadInput;
         }
 
-        builder.Services.AddOptions<RunnerOptions>().Bind(builder.Configuration.GetSection(RunnerOptions.Section)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>();
+        builder.Services.AddSingleton(request);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         builder.Services.AddSingleton<RunOutcome>();
         builder.Services.AddSingleton(_ => new ProgressDisplay(Console.Out));

@@ -1,10 +1,8 @@
 using FourierRepro.Experiments.Core;
 using FourierRepro.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FourierRepro.Experiments.Hosting;
 
@@ -14,9 +12,10 @@ public sealed class RunOutcome
     public int ExitCode { get; set; } = Success;
 }
 
-// Plans the runs, skips those completed with the same identity, runs the rest one after another, and stops the
-// application when done. A faulted BackgroundService would still exit 0, so the exit code is set explicitly.
-public sealed class ExperimentRunner(IOptions<RunnerOptions> options, IConfiguration configuration, RunOutcome outcome,
+// Runs the plan RunRequest built: skips the runs completed with the same identity, runs the rest one after another,
+// and stops the application when done. A faulted BackgroundService would still exit 0, so the exit code is set
+// explicitly.
+public sealed class ExperimentRunner(RunRequest request, RunOutcome outcome,
     ProgressDisplay progress, IHostApplicationLifetime lifetime, ILogger<ExperimentRunner> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -44,12 +43,7 @@ public sealed class ExperimentRunner(IOptions<RunnerOptions> options, IConfigura
 
     int Execute(CancellationToken cancellation)
     {
-        var o = options.Value;
-        ScaleNames.TryParse(o.Scale, out var scale);
-        var experiments = o.Experiments.Contains("all", StringComparer.OrdinalIgnoreCase)
-            ? ExperimentCatalog.All
-            : o.Experiments.Select(n => ExperimentCatalog.Find(n)!).Distinct().ToList();
-        var plan = RunPlan.Build(experiments, scale, o.Seeds, o.Set, FileOverrides(scale), o.FirstSeed);
+        var (o, scale, experiments, plan) = request;
         var device = TorchSetup.SelectDevice(o.Device);
         int threads = TorchSetup.ConfigureThreads(o.Threads);
 
@@ -98,12 +92,6 @@ public sealed class ExperimentRunner(IOptions<RunnerOptions> options, IConfigura
         log.LogInformation("Done: {Completed} completed, {Skipped} already completed (skipped), {Failed} failed", completed, skipped, failed);
         return failed > 0 ? RunOutcome.RunFailed : RunOutcome.Success;
     }
-
-    // appsettings.json "Experiments:<name>:<scale>:<Setting>" values.
-    Func<string, IReadOnlyDictionary<string, string>> FileOverrides(Scale scale) => name =>
-        configuration.GetSection($"Experiments:{name}:{scale.Name()}").GetChildren()
-            .Where(c => c.Value is not null || c.GetChildren().Any())
-            .ToDictionary(c => c.Key, c => c.Value ?? string.Join(",", c.GetChildren().Select(x => x.Value)));
 
     static void Register(ResultsDbContext db, IEnumerable<IExperiment> experiments)
     {

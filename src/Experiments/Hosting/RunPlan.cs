@@ -31,7 +31,7 @@ public static class RunPlan
     }
 
     // "--set spectral-bias.Iterations=500" → { spectral-bias: { Iterations: 500 } }
-    static Dictionary<string, Dictionary<string, string>> ParseSettings(IReadOnlyList<string> settings, List<IExperiment> chosen)
+    public static Dictionary<string, Dictionary<string, string>> ParseSettings(IReadOnlyList<string> settings, IReadOnlyList<IExperiment> chosen)
     {
         var result = new Dictionary<string, Dictionary<string, string>>(StringComparer.OrdinalIgnoreCase);
         foreach (var setting in settings)
