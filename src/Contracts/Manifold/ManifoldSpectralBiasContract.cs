@@ -7,7 +7,7 @@ public static class ManifoldSpectralBiasContract
     public const string Experiment = "manifold-spectral-bias";
 
     // Metric series.
-    public const string Loss = "loss";
+    public const string Loss = CommonNames.Loss;
     public const string Accuracy = "accuracy"; // classification only
 
     public static IReadOnlyList<MetricInfo> Metrics { get; } =
@@ -18,14 +18,14 @@ public static class ManifoldSpectralBiasContract
 
     // Arrays, each recorded once at step 0.
     public const string CurveXy = "curve_xy";                   // [N, 2] the curve in the plane
-    public const string Target = "target";                      // [N] regression target, or classification labels 0/1
-    public const string Phases = "phases";                      // [K]
-    public const string Frequencies = "frequencies";            // [K] k_i
+    public const string Target = CommonNames.Target;                      // [N] regression target, or classification labels 0/1
+    public const string Phases = CommonNames.Phases;                      // [K]
+    public const string Frequencies = CommonNames.Frequencies;            // [K] k_i
     public const string CurveLength = "curve_length";           // [1] polyline length
-    public const string RecordSteps = "record_steps";           // [F] regression
-    public const string NormalizedAmplitude = "normalized_amplitude"; // [F, K] regression: 2|f̃(k_i)|/A_i along the curve
-    public const string Spectrum = "spectrum";                  // [F, N/2] regression
-    public const string Prediction = "prediction";              // [N] regression, the last frame
+    public const string RecordSteps = CommonNames.RecordSteps;           // [F] regression
+    public const string NormalizedAmplitude = CommonNames.NormalizedAmplitude; // [F, K] regression: 2|f̃(k_i)|/A_i along the curve
+    public const string Spectrum = CommonNames.Spectrum;                  // [F, N/2] regression
+    public const string Prediction = CommonNames.Prediction;              // [N] regression, the last frame
     public const string DecisionLogits = "decision_logits";     // [G, G] classification, over [−extent, extent]²
     public const string DecisionExtent = "decision_extent";     // [1]
 }

@@ -1,7 +1,7 @@
 namespace FourierRepro.Contracts;
 
 // Rahaman et al. 2019, Fig. 3 (PAPERS.md section B, ICML_Robustness.ipynb). Defaults are the paper's.
-public sealed record PerturbationRobustnessConfig
+public sealed record PerturbationRobustnessConfig : ISineSumSettings
 {
     // Training: as Fig. 1's equal-amplitude case (A_i = 1), one network per run with its own random phases.
     public int[] Frequencies { get; init; } = [5, 10, 15, 20, 25, 30, 35, 40, 45, 50];

@@ -1,7 +1,7 @@
 namespace FourierRepro.Contracts;
 
 // Rahaman et al. 2019, Fig. 1 (PAPERS.md section A). Defaults are the paper's; Scales shrinks them.
-public sealed record SpectralBiasConfig
+public sealed record SpectralBiasConfig : ISineSumSettings
 {
     public const string EqualAmplitudes = "equal";           // A_i = 1 (Fig. 1a)
     public const string IncreasingAmplitudes = "increasing"; // A_i = 0.1, 0.2, …, 1.0: the highest k is the largest (Fig. 1b)

@@ -7,22 +7,22 @@ public static class SpectralBiasContract
     public const string Experiment = "spectral-bias";
 
     // Metric series, one value per recorded frame.
-    public const string Loss = "loss";                                  // MSE over the N points, before that update
+    public const string Loss = CommonNames.Loss;
     public static string SpectralNorm(int layer) => $"spectral_norm/layer{layer}"; // σ_max of layer 1.. (1-based)
 
     public static IReadOnlyList<MetricInfo> Metrics(int layers) =>
     [
-        new(Loss, MetricGoal.Minimize, "MSE", "training loss (mean squared error over the 200 points), before the update of that iteration"),
+        SineSum.LossInfo,
         .. Enumerable.Range(1, layers).Select(l => new MetricInfo(SpectralNorm(l), MetricGoal.None, "", $"largest singular value of layer {l}'s weight matrix")),
     ];
 
     // Arrays, each recorded once at step 0.
-    public const string Target = "target";                     // [N]
-    public const string Phases = "phases";                     // [K]
-    public const string RecordSteps = "record_steps";          // [F] iteration of each frame (0 = initial state)
-    public const string Frequencies = "frequencies";           // [K] k_i
+    public const string Target = CommonNames.Target;
+    public const string Phases = CommonNames.Phases;
+    public const string RecordSteps = CommonNames.RecordSteps;          // [F] iteration of each frame (0 = initial state)
+    public const string Frequencies = CommonNames.Frequencies;
     public const string Amplitudes = "amplitudes";             // [K] A_i
-    public const string NormalizedAmplitude = "normalized_amplitude"; // [F, K] 2|f̃(k_i)|/A_i
-    public const string Spectrum = "spectrum";                 // [F, N/2] |f̃(k)|, k = 0 .. N/2 − 1
-    public const string Prediction = "prediction";             // [F, N] the network on the N points
+    public const string NormalizedAmplitude = CommonNames.NormalizedAmplitude; // [F, K] 2|f̃(k_i)|/A_i
+    public const string Spectrum = CommonNames.Spectrum;                 // [F, N/2] |f̃(k)|, k = 0 .. N/2 − 1
+    public const string Prediction = CommonNames.Prediction;             // [F, N] the network on the N points
 }

@@ -7,7 +7,7 @@ public static class ReluSpectrumDecayContract
     public const string Experiment = "relu-spectrum-decay";
 
     // Metric series, one value per state (step 0 = initialisation) or per training frame (loss).
-    public const string Loss = "loss";
+    public const string Loss = CommonNames.Loss;
     public const string Exponent = "exponent";
     public const string ExponentUncorrected = "exponent_uncorrected";
     public const string LinearPieces = "linear_pieces";
@@ -21,12 +21,12 @@ public static class ReluSpectrumDecayContract
     ];
 
     // Arrays.
-    public const string Target = "target";                        // [N] at step 0
+    public const string Target = CommonNames.Target;                        // [N] at step 0
     public const string FitBandK = "fit_band_k";                  // [bands] per state's step: band centres
     public const string FitBandAmplitude = "fit_band_amplitude";  // [bands] per state's step: band RMS
     public const string FitLine = "fit_line";                     // [2] per state's step: exponent, log10 intercept
     public const string StateSteps = "state_steps";               // [S] at step 0
-    public const string Spectrum = "spectrum";                    // [S, B] endpoint-corrected |DFT|/M
+    public const string Spectrum = CommonNames.Spectrum;                    // [S, B] endpoint-corrected |DFT|/M
     public const string SpectrumUncorrected = "spectrum_uncorrected"; // [S, B]
     public const string FunctionX = "function_x";                 // [P]
     public const string Function = "function";                    // [S, P] the network at the plotted points

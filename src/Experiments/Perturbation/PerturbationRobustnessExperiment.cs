@@ -40,10 +40,7 @@ public sealed class PerturbationRobustnessExperiment : Experiment<PerturbationRo
 
     protected override IEnumerable<string> Validate(PerturbationRobustnessConfig c)
     {
-        foreach (var k in c.Frequencies)
-            if (k < 1 || k >= c.Points / 2) yield return $"frequency {k} is outside 1..{c.Points / 2 - 1} (the one-sided spectrum of {c.Points} points)";
-        if (c.Depth < 2) yield return "Depth must be at least 2";
-        if (c.Width < 1 || c.Iterations < 1 || c.RecordEvery < 1 || c.LearningRate <= 0) yield return "Width, Iterations, RecordEvery and LearningRate must be positive";
+        foreach (var problem in SineSumProblem.Validate(c)) yield return problem;
         if (c.MaxPerturbation <= 0 || c.PerturbationSteps < 2) yield return "MaxPerturbation must be positive and PerturbationSteps at least 2";
         if (c.Directions < 1 || c.DirectionBatch < 1) yield return "Directions and DirectionBatch must be positive";
     }
@@ -53,17 +50,14 @@ public sealed class PerturbationRobustnessExperiment : Experiment<PerturbationRo
     protected override void Run(PerturbationRobustnessConfig c, RunContext context, IRunRecorder recorder)
     {
         var amplitudes = c.Frequencies.Select(_ => 1.0).ToArray();
-        var z = Signals.UnitGrid(c.Points);
-        var y = Signals.PhasedWaves(z, c.Frequencies, amplitudes, context.Rng("phases"), out var phases);
-        recorder.Array(PerturbationRobustnessContract.Target, 0, [c.Points], y);
-        recorder.Array(PerturbationRobustnessContract.Phases, 0, [phases.Length], phases);
+        var (z, y) = SineSumProblem.Target(c, amplitudes, context, recorder);
         recorder.Array(PerturbationRobustnessContract.Frequencies, 0, [c.Frequencies.Length], c.Frequencies.Select(k => (double)k).ToArray());
 
-        var shape = new MlpShape(1, c.Width, c.Depth, 1);
+        var shape = SineSumProblem.Shape(c);
         long total = c.Iterations + 2L * c.PerturbationSteps;
-        using var input = torch.tensor(z.Select(v => (float)v).ToArray(), [c.Points, 1L]).to(context.Device);
-        using var target = torch.tensor(y.Select(v => (float)v).ToArray(), [c.Points, 1L]).to(context.Device);
-        using var model = new Mlp(shape, MlpInit.TorchDefault, [context.Rng("init")], context.Device);
+        using var input = SineSumProblem.Column(z, context.Device);
+        using var target = SineSumProblem.Column(y, context.Device);
+        using var model = SineSumProblem.Model(c, context);
 
         // The negative control of PR-1: the untrained network (this run's own initial weights), swept with the same
         // directions and δ before any update, so its response is measured exactly as the trained network's is.
@@ -78,7 +72,7 @@ public sealed class PerturbationRobustnessExperiment : Experiment<PerturbationRo
         recorder.Array(PerturbationRobustnessContract.InitialNormalizedAmplitude, 0, [deltas.Length, c.Frequencies.Length], initialNormalized);
 
         double[] trained = [];
-        Trainer.Train(model, input, target, new TrainSettings(c.Iterations, c.LearningRate, c.RecordEvery), frame =>
+        Trainer.Train(model, input, target, SineSumProblem.Training(c), frame =>
         {
             recorder.Metric(PerturbationRobustnessContract.Loss, frame.Iteration, frame.MemberLoss[0]);
             if (frame.Iteration == c.Iterations) trained = frame.Prediction.cpu().to(ScalarType.Float64).data<double>().ToArray();

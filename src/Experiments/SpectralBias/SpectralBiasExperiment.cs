@@ -35,10 +35,7 @@ public sealed class SpectralBiasExperiment : Experiment<SpectralBiasConfig>
     protected override IEnumerable<string> Validate(SpectralBiasConfig c)
     {
         if (c.Cases.Length == 0) yield return "Cases is empty";
-        foreach (var k in c.Frequencies)
-            if (k < 1 || k >= c.Points / 2) yield return $"frequency {k} is outside 1..{c.Points / 2 - 1} (the one-sided spectrum of {c.Points} points)";
-        if (c.Depth < 2) yield return "Depth must be at least 2";
-        if (c.Width < 1 || c.Iterations < 1 || c.RecordEvery < 1 || c.LearningRate <= 0) yield return "Width, Iterations, RecordEvery and LearningRate must be positive";
+        foreach (var problem in SineSumProblem.Validate(c)) yield return problem;
         foreach (var amplitudeCase in c.Cases) _ = c.Amplitudes(amplitudeCase);
         if (c.Mapping is not (SpectralBiasConfig.NoMapping or SpectralBiasConfig.FlatFourierMapping))
             yield return $"unknown Mapping '{c.Mapping}' (known: {SpectralBiasConfig.NoMapping}, {SpectralBiasConfig.FlatFourierMapping})";
@@ -60,20 +57,16 @@ public sealed class SpectralBiasExperiment : Experiment<SpectralBiasConfig>
     protected override void Run(SpectralBiasConfig c, RunContext context, IRunRecorder recorder)
     {
         var amplitudes = c.Amplitudes(c.SingleCase());
-        var z = Signals.UnitGrid(c.Points);
-        var y = Signals.PhasedWaves(z, c.Frequencies, amplitudes, context.Rng("phases"), out var phases);
-        recorder.Array(SpectralBiasContract.Target, 0, [c.Points], y);
-        recorder.Array(SpectralBiasContract.Phases, 0, [phases.Length], phases);
+        var (z, y) = SineSumProblem.Target(c, amplitudes, context, recorder);
 
         var mapping = c.Mapping == SpectralBiasConfig.FlatFourierMapping ? InputMapping.PowerLaw1D(c.Points / 2, 0) : InputMapping.None(1);
-        using var raw = torch.tensor(z.Select(v => (float)v).ToArray(), [c.Points, 1L]).to(context.Device);
+        using var raw = SineSumProblem.Column(z, context.Device);
         using var input = mapping.IsIdentity ? raw.alias() : mapping.Encode(raw);
-        using var target = torch.tensor(y.Select(v => (float)v).ToArray(), [c.Points, 1L]).to(context.Device);
-        using var model = new Mlp(new MlpShape(mapping.OutputDim, c.Width, c.Depth, 1), MlpInit.TorchDefault, [context.Rng("init")], context.Device);
+        using var target = SineSumProblem.Column(y, context.Device);
+        using var model = SineSumProblem.Model(c, context, mapping.OutputDim);
 
         var frames = new SpectralFrames(c.Frequencies, amplitudes, c.Points);
-        var settings = new TrainSettings(c.Iterations, c.LearningRate, c.RecordEvery);
-        Trainer.Train(model, input, target, settings, frame =>
+        Trainer.Train(model, input, target, SineSumProblem.Training(c), frame =>
         {
             var prediction = frame.Prediction.cpu().to(ScalarType.Float64).data<double>().ToArray();
             frames.Add(frame.Iteration, prediction);
