@@ -37,6 +37,8 @@ public static class ReportWriter
         }
         blocks.Add(runRows.Count == 0 ? new ReportParagraph("No completed runs at this scale.") :
             new ReportTable(["experiment", "completed runs", "code version", "device", "training time"], runRows));
+        blocks.Add(new ReportParagraph("Which runs are used: every completed run at this scale" + (context.Seeds is { } range ? $" with seeds {range.First}..{range.Last}" : "") +
+                                       ". " + RunSelection.Rule));
 
         foreach (var module in modules)
         {
