@@ -33,10 +33,10 @@ public sealed class PerturbationAnalysis : IAnalysisModule
             NullHypothesis = "Within each run, the retained amplitude does not depend on k: its values are exchangeable over the fitted frequencies.",
             ControlText = "The same runs' networks at initialisation (their own weights before the first update), swept with the same directions and delta and " +
                           "scored at the same fitted frequencies with the same tau: an untrained network has learned no component, so whatever order it shows " +
-                          "comes from the perturbation and the architecture, not from learning. Measured at smoke: its components at k_i are 1e-5 to 2e-4 of A " +
-                          "and perturbations raise them (ratio > 1, clipped to 1), so it retains ~1 at every k and its tau is a coin flip among near-ties (0.11): " +
-                          "the order is not made by the sweep, the normalisation or the clipping; a weak control, as it cannot say what an untrained network " +
-                          "of fitted-size components would do.",
+                          "comes from the perturbation and the architecture, not from learning. Its components at k_i are far below A and perturbations " +
+                          "raise them (ratio > 1, clipped to 1), so it retains ~1 at every k and its tau is a coin flip among near-ties: the order is not " +
+                          "made by the sweep, the normalisation or the clipping. A weak control, as it cannot say what an untrained network of " +
+                          "fitted-size components would do; the value it gives is in the claims table.",
             Power = "The permutation p of one run with m fitted frequencies is at least 1/m! (m = 3: 0.17, m = 4: 0.042); with two runs of >= 3 fitted each " +
                     "it can reach 1/36 = 0.028. Smoke's 2000-step networks fit 3-5 of the ten (at 1e-3), so smoke can decide; standard and paper fit more.",
         },
