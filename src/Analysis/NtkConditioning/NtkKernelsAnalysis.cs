@@ -3,7 +3,7 @@ using FourierRepro.Analysis.Plotting;
 using FourierRepro.Storage;
 using ScottPlot;
 
-namespace FourierRepro.Analysis.Ntk;
+namespace FourierRepro.Analysis.NtkConditioning;
 
 // Tancik et al. 2020, Fig. 2: the analytic NTK without and with Fourier feature mappings, and the claims it supports.
 public sealed class NtkKernelsAnalysis : IAnalysisModule

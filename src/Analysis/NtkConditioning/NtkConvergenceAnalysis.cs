@@ -3,7 +3,7 @@ using FourierRepro.Analysis.Claims;
 using FourierRepro.Analysis.Plotting;
 using ScottPlot;
 
-namespace FourierRepro.Analysis.Ntk;
+namespace FourierRepro.Analysis.NtkConditioning;
 
 // Tancik et al. 2020, Fig. 3: trained networks against the NTK linear-dynamics theory, and the claims they support.
 public sealed class NtkConvergenceAnalysis : IAnalysisModule

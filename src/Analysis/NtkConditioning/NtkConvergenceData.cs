@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using FourierRepro.Storage;
 
-namespace FourierRepro.Analysis.Ntk;
+namespace FourierRepro.Analysis.NtkConditioning;
 
 // One run of `ntk-convergence` (one mapping, one seed) as the figures and claims need it.
 public sealed record ConvergenceRun(
