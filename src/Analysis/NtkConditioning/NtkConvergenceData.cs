@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
+using FourierRepro.Analysis.Images;
 using FourierRepro.Storage;
 
 namespace FourierRepro.Analysis.NtkConditioning;
@@ -20,35 +19,26 @@ public sealed record ConvergenceRun(
 
 public static class NtkConvergenceData
 {
-    public const string Experiment = "ntk-convergence";
-    public const string None = "none";
+    public const string Experiment = NtkConvergenceContract.Experiment;
+    public const string None = PowerMappingNames.None;
     public static readonly string[] SeriesNames =
     [
-        "train_mse", "test_mse", "theory_train_mse", "theory_test_mse", "linearized_train_mse", "linearized_test_mse",
-        "residual/low", "residual/mid", "residual/high", "theory_residual/low", "theory_residual/mid", "theory_residual/high",
+        NtkConvergenceContract.TrainMse, NtkConvergenceContract.TestMse, NtkConvergenceContract.TheoryTrainMse, NtkConvergenceContract.TheoryTestMse,
+        NtkConvergenceContract.LinearizedTrainMse, NtkConvergenceContract.LinearizedTestMse,
+        .. NtkConvergenceContract.Bands.Select(NtkConvergenceContract.Residual), .. NtkConvergenceContract.Bands.Select(NtkConvergenceContract.TheoryResidual),
     ];
 
     // Completed runs at the context's scale. Runs made with different settings (other than the mapping) into the same
-    // database are grouped, and the group with the most runs (then the newest) is used.
-    public static List<ConvergenceRun> Load(AnalysisContext context)
-    {
-        var runs = context.CompletedRuns(Experiment);
-        if (runs.Count == 0) return [];
-        var chosen = runs.GroupBy(SettingsKey).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(r => r.Id)).First();
-        return chosen.Select(r => LoadRun(context.Db, r)).OrderBy(r => r.Seed).ThenBy(r => Order(r.Mapping)).ToList();
-    }
-
-    static string SettingsKey(RunRecord run)
-    {
-        var node = JsonNode.Parse(run.ConfigJson)!.AsObject();
-        node.Remove("Mappings");
-        return node.ToJsonString();
-    }
+    // database are grouped, and the group with the most runs (then the newest) is used. Loaded once per report (and
+    // seed filter): every claim, figure and table gets the same objects.
+    public static List<ConvergenceRun> Load(AnalysisContext context) => context.Cached(Experiment, c =>
+        RunFamilies.Largest(c.CompletedRuns(Experiment), nameof(NtkConvergenceConfig.Mappings))
+            .Select(r => LoadRun(c.Db, r)).OrderBy(r => r.Seed).ThenBy(r => Order(r.Mapping)).ToList());
 
     static ConvergenceRun LoadRun(ResultsDbContext db, RunRecord run)
     {
-        var config = run.Config();
-        var mapping = config.GetProperty("Mappings")[0].GetString() ?? "?";
+        var config = run.Config<NtkConvergenceConfig>();
+        var mapping = config.SingleMapping();
         var series = new Dictionary<string, double[]>();
         double[] steps = [];
         foreach (var name in SeriesNames)
@@ -58,19 +48,14 @@ public static class NtkConvergenceData
             series[name] = values;
             if (steps.Length == 0) steps = s.Select(v => (double)v).ToArray();
         }
-        return new ConvergenceRun(run.Id, run.Seed, mapping, Power(mapping), config.GetProperty("Width").GetInt32(), steps, series,
-            db.RequireArray(run.Id, "x").Data, db.RequireArray(run.Id, "target").Data,
-            db.RequireArray(run.Id, "train_index").Data.Select(v => (int)v).ToArray(),
-            db.RequireArray(run.Id, "prediction").Data, db.RequireArray(run.Id, "theory_prediction").Data,
-            db.FinalMetric(run.Id, "empirical_ntk_rel_error"));
+        return new ConvergenceRun(run.Id, run.Seed, mapping, Power(mapping), config.Width, steps, series,
+            db.RequireArray(run.Id, NtkConvergenceContract.X).Data, db.RequireArray(run.Id, NtkConvergenceContract.Target).Data,
+            db.RequireArray(run.Id, NtkConvergenceContract.TrainIndex).Data.Select(v => (int)v).ToArray(),
+            db.RequireArray(run.Id, NtkConvergenceContract.Prediction).Data, db.RequireArray(run.Id, NtkConvergenceContract.TheoryPrediction).Data,
+            db.FinalMetric(run.Id, NtkConvergenceContract.EmpiricalNtkRelError));
     }
 
-    public static double Power(string mapping)
-    {
-        if (mapping == None) return double.NaN;
-        if (mapping == "p=inf") return double.PositiveInfinity;
-        return mapping.StartsWith("p=", StringComparison.Ordinal) && double.TryParse(mapping[2..], NumberStyles.Float, CultureInfo.InvariantCulture, out var p) ? p : double.NaN;
-    }
+    public static double Power(string mapping) => PowerMappingNames.Power(mapping);
 
     // Display order: no mapping first, then increasing p, p = ∞ last.
     public static double Order(string mapping)
@@ -80,5 +65,6 @@ public static class NtkConvergenceData
         return double.IsNaN(p) ? double.MaxValue : p;
     }
 
-    public static string Label(string mapping) => mapping == None ? "No mapping" : mapping == "p=inf" ? "p = ∞" : mapping.Replace("=", " = ");
+    public static string Label(string mapping) =>
+        mapping == None ? "No mapping" : double.IsPositiveInfinity(Power(mapping)) ? "p = ∞" : mapping.Replace("=", " = ");
 }
