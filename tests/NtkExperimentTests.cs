@@ -1,4 +1,4 @@
-using FourierRepro.Analysis.Ntk;
+using FourierRepro.Analysis.NtkConditioning;
 using FourierRepro.Experiments;
 using FourierRepro.Experiments.Core;
 using FourierRepro.Experiments.NtkConditioning;

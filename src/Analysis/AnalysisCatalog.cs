@@ -1,6 +1,6 @@
 using FourierRepro.Analysis.Images;
 using FourierRepro.Analysis.Manifold;
-using FourierRepro.Analysis.Ntk;
+using FourierRepro.Analysis.NtkConditioning;
 using FourierRepro.Analysis.Perturbation;
 using FourierRepro.Analysis.Regression1D;
 using FourierRepro.Analysis.SamplingWidth;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FourierRepro.Analysis.Plotting;
 using ScottPlot;
+using static FourierRepro.Contracts.ImageRegressionConfig;
 
 namespace FourierRepro.Analysis.Images;
 
@@ -8,7 +9,7 @@ namespace FourierRepro.Analysis.Images;
 // paper's, and the claims they support.
 public sealed class ImageRegressionAnalysis : IAnalysisModule
 {
-    static readonly Dictionary<string, string> DatasetTitles = new() { ["natural"] = "Natural", ["text"] = "Text" };
+    static readonly Dictionary<string, string> DatasetTitles = new() { [Natural] = "Natural", [Text] = "Text" };
 
     public string Experiment => ImageRegressionData.Experiment;
     public string Title => "Image regression (Tancik et al. 2020, Table 1 and Fig. 1)";
@@ -22,15 +23,15 @@ public sealed class ImageRegressionAnalysis : IAnalysisModule
 
     public IReadOnlyList<Claim> Claims { get; } = ImageRegressionClaims.All(ImageRegressionData.Experiment);
 
-    static string MappingTitle(string mapping, System.Text.Json.JsonElement config, string dataset)
+    static string MappingTitle(string mapping, ImageRegressionConfig config, string dataset)
     {
-        string Get(string natural, string text) => config.GetProperty(dataset == "natural" ? natural : text).GetDouble().ToString("G3", CultureInfo.InvariantCulture);
+        string Get(double natural, double text) => (dataset == Natural ? natural : text).ToString("G3", CultureInfo.InvariantCulture);
         return mapping switch
         {
-            "none" => "No mapping",
-            "basic" => "Basic",
-            "posenc" => $"Positional enc. (s={Get("PosEncScaleNatural", "PosEncScaleText")})",
-            "gaussian" => $"Gaussian (σ={Get("SigmaNatural", "SigmaText")})",
+            None => "No mapping",
+            Basic => "Basic",
+            PosEnc => $"Positional enc. (s={Get(config.PosEncScaleNatural, config.PosEncScaleText)})",
+            Gaussian => $"Gaussian (σ={Get(config.SigmaNatural, config.SigmaText)})",
             _ => mapping,
         };
     }
@@ -40,7 +41,7 @@ public sealed class ImageRegressionAnalysis : IAnalysisModule
         var data = ImageRegressionData.Load(context);
         if (data is null) yield break;
         var datasets = data.DatasetsPresent.ToList();
-        int resolution = data.Config.GetProperty("Resolution").GetInt32();
+        int resolution = data.Config.Resolution;
 
         // Fig. 1: ground truth and the four reconstructions of the first image of each dataset (lowest seed).
         var panels = new List<Plot>();
@@ -48,13 +49,13 @@ public sealed class ImageRegressionAnalysis : IAnalysisModule
         foreach (var d in datasets)
         {
             var first = data.Runs.Where(r => r.Dataset == d).OrderBy(r => r.Seed).ThenBy(r => r.RunId).First();
-            var target = ImageRunData.ReadImage(context.Db, first.RunId, "target");
+            var target = ImageRunData.ReadImage(context.Db, first.RunId, ImageFitContract.Target);
             panels.Add(ImagePanels.Image($"{DatasetTitles[d]}: {first.Image} ({resolution}²)", target.Size, target.Rgb));
             foreach (var m in ImageRegressionData.Mappings)
             {
                 var run = data.Of(d, m).Where(r => r.Image == first.Image && r.Seed == first.Seed).FirstOrDefault();
                 if (run is null) { panels.Add(Plots.NewPlot($"{MappingTitle(m, data.Config, d)}: not run", "", "")); continue; }
-                var p = ImageRunData.ReadImage(context.Db, run.RunId, "prediction");
+                var p = ImageRunData.ReadImage(context.Db, run.RunId, ImageFitContract.Prediction);
                 panels.Add(ImagePanels.Image($"{MappingTitle(m, data.Config, d)}: {run.FinalTest:F1} dB", p.Size, p.Rgb));
                 used.Add(run.RunId);
             }
@@ -68,7 +69,7 @@ public sealed class ImageRegressionAnalysis : IAnalysisModule
         // PSNR over training, mean over the images: test solid, train dashed.
         var curves = datasets.Select(d =>
         {
-            var plot = Plots.NewPlot($"{DatasetTitles[d]} images ({data.PerImage(d, "none", r => r.FinalTest).Count} images)", "Training iteration", "PSNR [dB]");
+            var plot = Plots.NewPlot($"{DatasetTitles[d]} images ({data.PerImage(d, None, r => r.FinalTest).Count} images)", "Training iteration", "PSNR [dB]");
             for (int i = 0; i < ImageRegressionData.Mappings.Length; i++)
             {
                 var runs = data.Of(d, ImageRegressionData.Mappings[i]).ToList();
@@ -100,8 +101,8 @@ public sealed class ImageRegressionAnalysis : IAnalysisModule
         var data = ImageRegressionData.Load(context);
         if (data is null) yield break;
         var c = data.Config;
-        int resolution = c.GetProperty("Resolution").GetInt32(), iterations = c.GetProperty("Iterations").GetInt32();
-        int natural = data.PerImage("natural", "none", r => r.FinalTest).Count, text = data.PerImage("text", "none", r => r.FinalTest).Count;
+        int resolution = c.Resolution, iterations = c.Iterations;
+        int natural = data.PerImage(Natural, None, r => r.FinalTest).Count, text = data.PerImage(Text, None, r => r.FinalTest).Count;
         yield return new ReportHeading(3, "Table 1 (2D image regression): ours beside the paper's");
         yield return new ReportParagraph(
             $"Ours: {natural} natural and {text} text images at {resolution}x{resolution}, trained on the even/even {resolution / 2}x{resolution / 2} pixels for {iterations} iterations; " +
@@ -114,7 +115,7 @@ public sealed class ImageRegressionAnalysis : IAnalysisModule
         var rows = new List<string[]>();
         foreach (var m in ImageRegressionData.Mappings)
         {
-            var row = new List<string> { MappingTitle(m, c, "natural").Split(" (")[0] };
+            var row = new List<string> { MappingTitle(m, c, Natural).Split(" (")[0] };
             foreach (var d in ImageRegressionData.Datasets)
             {
                 var test = data.PerImage(d, m, r => r.FinalTest).Values.ToList();
@@ -131,7 +132,7 @@ public sealed class ImageRegressionAnalysis : IAnalysisModule
              "Text (ours, test PSNR)", "Text (ours, full-image PSNR)", "Text (paper)"], rows);
         yield return new ReportParagraph("Mean ± population standard deviation over images (divided by n, not n − 1: what the reference notebook prints with np.std, " +
             "so the paper's Table 1 shows that one too), in dB (PSNR = −10 log10 MSE, peak 1). " +
-            $"σ: natural {c.GetProperty("SigmaNatural").GetDouble():G3}, text {c.GetProperty("SigmaText").GetDouble():G3} (paper at 512: 10, 14); " +
-            $"positional encoding s: natural {c.GetProperty("PosEncScaleNatural").GetDouble():G3}, text {c.GetProperty("PosEncScaleText").GetDouble():G3} (paper: 6, 5).");
+            $"σ: natural {c.SigmaNatural:G3}, text {c.SigmaText:G3} (paper at 512: 10, 14); " +
+            $"positional encoding s: natural {c.PosEncScaleNatural:G3}, text {c.PosEncScaleText:G3} (paper: 6, 5).");
     }
 }

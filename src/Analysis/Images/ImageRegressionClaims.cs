@@ -1,5 +1,6 @@
 using System.Globalization;
 using FourierRepro.Analysis.Claims;
+using static FourierRepro.Contracts.ImageRegressionConfig;
 
 namespace FourierRepro.Analysis.Images;
 
@@ -35,7 +36,7 @@ public static class ImageRegressionClaims
             "posenc − basic and Gaussian − posenc are taken per image; the measured value is the smallest of their means over the images as a fraction of the paper's difference. " +
             "Images: 2 at smoke, all 5 at standard and paper.",
             "every mean difference >= 1/3 of the paper's (basic − none 2.39 dB, posenc − basic 3.23 dB, Gaussian − posenc 0.62 dB)", Scales.StandardAndPaper,
-            c => Differences(c, [("natural", "none", "basic"), ("natural", "basic", "posenc"), ("natural", "posenc", "gaussian")]))
+            c => Differences(c, [(Natural, None, Basic), (Natural, Basic, PosEnc), (Natural, PosEnc, Gaussian)]))
         {
             NullHypothesis = Null, ControlText = Control,
             Power = SignFlipPower + " Smoke has 2 natural images (smallest p 0.25: it cannot decide); standard and paper have all 5 (smallest p 0.031).",
@@ -45,7 +46,7 @@ public static class ImageRegressionClaims
             "As IR-1, over the generated text images (2 at smoke, 8 at standard, 16 at paper); the differences are basic − none, posenc − basic and " +
             "Gaussian − basic. Gaussian against positional encoding on text is IR-4.",
             "every mean difference >= 1/3 of the paper's (basic − none 2.08 dB, posenc − basic 7.09 dB, Gaussian − basic 9.99 dB)", Scales.StandardAndPaper,
-            c => Differences(c, [("text", "none", "basic"), ("text", "basic", "posenc"), ("text", "basic", "gaussian")]))
+            c => Differences(c, [(Text, None, Basic), (Text, Basic, PosEnc), (Text, Basic, Gaussian)]))
         {
             NullHypothesis = Null, ControlText = Control,
             Power = SignFlipPower + " Smoke has 2 text images (smallest p 0.25); standard 8 (0.0039), paper 16.",
@@ -55,7 +56,7 @@ public static class ImageRegressionClaims
             "Per dataset, the per-image gain Gaussian − none in final test PSNR; the measured value is the smaller of the two datasets' mean gains as a fraction of the paper's. " +
             "A database with one dataset only is not evaluated.",
             "both mean gains >= 1/3 of the paper's (6.25 dB natural, 12.07 dB text)", Scales.StandardAndPaper,
-            c => Differences(c, [("natural", "none", "gaussian"), ("text", "none", "gaussian")]))
+            c => Differences(c, [(Natural, None, Gaussian), (Text, None, Gaussian)]))
         {
             NullHypothesis = Null, ControlText = Control + " (The paper's baseline, no mapping, is the reference of the gain itself.)",
             Power = SignFlipPower + " Both datasets must reject: smoke has 2 images of each (smallest p 0.25); standard 5 natural and 8 text (0.031), paper 5 and 16.",
@@ -64,7 +65,7 @@ public static class ImageRegressionClaims
             "On text images, Gaussian features beat the positional encoding (Table 1: 30.47 vs 27.57 dB).",
             "Per text image, Gaussian − posenc final test PSNR; the measured value is the mean over the images (2 at smoke, 8 at standard, 16 at paper) as a fraction of the paper's 2.90 dB.",
             "mean difference >= 1/3 of the paper's (2.90 dB)", Scales.StandardAndPaper,
-            c => Differences(c, [("text", "posenc", "gaussian")]))
+            c => Differences(c, [(Text, PosEnc, Gaussian)]))
         {
             NullHypothesis = Null, ControlText = Control,
             Power = SignFlipPower + " Smoke has 2 text images (smallest p 0.25: it cannot decide); standard has 8 (0.0039) and paper 16. " +

@@ -19,7 +19,7 @@ public sealed record ImageRun(
 
 public static class ImageRunData
 {
-    public const string TrainPsnr = "psnr_train", TestPsnr = "psnr_test", FullPsnr = "psnr_full";
+    public const string TrainPsnr = ImageFitContract.TrainPsnr, TestPsnr = ImageFitContract.TestPsnr, FullPsnr = ImageFitContract.FullPsnr;
 
     public static ImageRun Load(ResultsDbContext db, RunRecord run, string dataset, string mapping, string image, double log2Sigma = double.NaN)
     {
@@ -31,7 +31,7 @@ public static class ImageRunData
         return new ImageRun(run.Id, run.Seed, dataset, mapping, image, log2Sigma, steps, train, test, full);
     }
 
-    // An RGB array [size, size, 3] of a run ("target" or "prediction") as (size, values in [0, 1]).
+    // An RGB array [size, size, 3] of a run (ImageFitContract.Target or Prediction) as (size, values in [0, 1]).
     public static (int Size, double[] Rgb) ReadImage(ResultsDbContext db, long runId, string name)
     {
         var a = db.RequireArray(runId, name);

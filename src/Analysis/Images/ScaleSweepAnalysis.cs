@@ -10,7 +10,7 @@ namespace FourierRepro.Analysis.Images;
 // slices, and the outputs at the two ends and at the best σ.
 public sealed class ScaleSweepAnalysis : IAnalysisModule
 {
-    public const string ExperimentName = "scale-sweep";
+    public const string ExperimentName = ScaleSweepContract.Experiment;
     const double MinEndDrop = 2.0;      // dB below the best test PSNR at both ends (the video: ~7 dB at 2^-2, ~12 dB at 2^6)
     const double MinTrainRho = 0.9;     // Spearman(σ, train PSNR): with 5 σ one adjacent swap gives 0.9, so this allows at most one
     const double MinTrainGain = 1.0;    // dB over the untrained network at every σ (a 21 % lower MSE): the fit is learned, not the initial state's
@@ -73,17 +73,25 @@ public sealed class ScaleSweepAnalysis : IAnalysisModule
         public double Full => Runs.Average(r => r.FinalFull);
     }
 
+    // Loaded once per report (and seed filter): every claim and figure gets the same objects.
     static List<Point> Load(AnalysisContext context, out List<RunRecord> records)
     {
-        records = RunFamilies.Largest(context.CompletedRuns(ExperimentName), "Log2Sigmas");
+        (var points, records) = context.Cached(ExperimentName, Read);
+        return points;
+    }
+
+    static (List<Point> Points, List<RunRecord> Records) Read(AnalysisContext context)
+    {
+        var records = RunFamilies.Largest(context.CompletedRuns(ExperimentName), nameof(ScaleSweepConfig.Log2Sigmas));
         var db = context.Db;
-        return records
-            .Select(r => (Run: r, Log2: r.Config().GetProperty("Log2Sigmas")[0].GetDouble()))
-            .GroupBy(x => x.Log2).OrderBy(g => g.Key)
+        var points = records
+            .Select(r => (Run: r, Config: r.Config<ScaleSweepConfig>()))
+            .GroupBy(x => x.Config.SingleLog2Sigma()).OrderBy(g => g.Key)
             .Select(g => new Point(g.Key,
-                g.Select(x => ImageRunData.Load(db, x.Run, "natural", "gaussian", x.Run.Config().GetProperty("Image").GetString()!, g.Key)).ToList(),
-                g.Average(x => db.FinalMetric(x.Run.Id, "kernel_half_width"))))
+                g.Select(x => ImageRunData.Load(db, x.Run, ImageRegressionConfig.Natural, ImageRegressionConfig.Gaussian, x.Config.Image, g.Key)).ToList(),
+                g.Average(x => db.FinalMetric(x.Run.Id, ScaleSweepContract.KernelHalfWidth))))
             .ToList();
+        return (points, records);
     }
 
     // One array per seed that has a run at every σ, its values in increasing σ: the groups the permutation tests shuffle.
@@ -176,9 +184,9 @@ public sealed class ScaleSweepAnalysis : IAnalysisModule
     {
         var points = Load(context, out var records);
         if (points.Count == 0) yield break;
-        var config = records[^1].Config();
-        int resolution = config.GetProperty("Resolution").GetInt32();
-        string image = config.GetProperty("Image").GetString()!;
+        var config = records[^1].Config<ScaleSweepConfig>();
+        int resolution = config.Resolution;
+        string image = config.Image;
         var runIds = records.Select(r => r.Id).ToArray();
         var xs = points.Select(p => p.Log2Sigma).ToArray();
 
@@ -208,8 +216,8 @@ public sealed class ScaleSweepAnalysis : IAnalysisModule
         for (int i = 0; i < chosen.Count; i++)
         {
             var run = chosen[i].Runs.OrderBy(r => r.Seed).First();
-            var offsets = context.Db.RequireArray(run.RunId, "kernel_offsets").Data;
-            var slice = context.Db.RequireArray(run.RunId, "kernel_slice").Data;
+            var offsets = context.Db.RequireArray(run.RunId, ScaleSweepContract.KernelOffsets).Data;
+            var slice = context.Db.RequireArray(run.RunId, ScaleSweepContract.KernelSlice).Data;
             var line = kernel.Add.ScatterLine(offsets, slice, Plots.Palette[i % Plots.Palette.Length]);
             line.LineWidth = 2;
             line.LegendText = $"σ = 2^{chosen[i].Log2Sigma:0.##} (half width {chosen[i].HalfWidth:G3} px)";
@@ -224,12 +232,12 @@ public sealed class ScaleSweepAnalysis : IAnalysisModule
         int best = Enumerable.Range(0, points.Count).MaxBy(i => points[i].Test);
         var show = new[] { 0, best, points.Count - 1 }.Distinct().ToList();
         var first = points[0].Runs.OrderBy(r => r.Seed).First();
-        var target = ImageRunData.ReadImage(context.Db, first.RunId, "target");
+        var target = ImageRunData.ReadImage(context.Db, first.RunId, ImageFitContract.Target);
         var panels = new List<Plot> { ImagePanels.Image($"Ground truth ({resolution}²)", target.Size, target.Rgb) };
         foreach (var i in show)
         {
             var run = points[i].Runs.OrderBy(r => r.Seed).First();
-            var p = ImageRunData.ReadImage(context.Db, run.RunId, "prediction");
+            var p = ImageRunData.ReadImage(context.Db, run.RunId, ImageFitContract.Prediction);
             string what = i == 0 ? "smallest" : i == points.Count - 1 ? "largest" : "best test";
             panels.Add(ImagePanels.Image($"σ = 2^{points[i].Log2Sigma:0.##} ({what}): test {run.FinalTest:F1} dB", p.Size, p.Rgb));
         }

@@ -11,7 +11,7 @@ namespace FourierRepro.Analysis.Regression1D;
 // mapping, and their train and test errors.
 public sealed class Regression1DAnalysis : IAnalysisModule
 {
-    public const string ExperimentName = "regression-1d";
+    public const string ExperimentName = Regression1DContract.Experiment;
     const double MaxRatio = 0.5; // Fourier features at least halve no mapping's test MSE, geometric mean over units (a 3 dB PSNR gain)
 
     public string Experiment => ExperimentName;
@@ -29,7 +29,7 @@ public sealed class Regression1DAnalysis : IAnalysisModule
         {
             NullHypothesis = "The mapping makes no difference to the test error: each unit's log ratio to no mapping's test MSE is symmetric about 0 " +
                              "(an intersection-union test: both mappings' exact sign-flip tests must reject).",
-            ControlText = "The same measure on the same runs at iteration 0 (the untrained networks' test MSE per signal, recorded as initial_mse_test): " +
+            ControlText = $"The same measure on the same runs at iteration 0 (the untrained networks' test MSE per signal, recorded as {Regression1DContract.InitialTestMse}): " +
                           "nothing is learned there, so the effect must be absent (the measure must stay short of the claim's bound there, whatever its p-value). Training with LearningRate=1e-12 gives the same control after training.",
             Power = "Exact sign-flip test over n signal x seed units: its smallest p is 2^-n, so n >= 5 units are needed for p < 0.05; smoke has 6 (1/64), " +
                     "standard and paper 8 (1/256).",
@@ -38,26 +38,25 @@ public sealed class Regression1DAnalysis : IAnalysisModule
 
     sealed record MappingRuns(string Label, string Mapping, double Sigma, List<RunRecord> Runs, double[] FinalTest, double[] FinalTrain);
 
-    static List<MappingRuns> Load(AnalysisContext context)
+    // Loaded once per report (and seed filter): the claim and the figures get the same objects.
+    static List<MappingRuns> Load(AnalysisContext context) => context.Cached(ExperimentName, Read);
+
+    static List<MappingRuns> Read(AnalysisContext context)
     {
-        var runs = RunFamilies.Largest(context.CompletedRuns(ExperimentName), "Mappings", "GaussianSigmas");
-        return runs.GroupBy(r => (Mapping: r.Config().GetProperty("Mappings")[0].GetString()!, Sigma: Sigma(r)))
+        var runs = RunFamilies.Largest(context.CompletedRuns(ExperimentName), nameof(Regression1DConfig.Mappings), nameof(Regression1DConfig.GaussianSigmas));
+        return runs.Select(r => (Run: r, Config: r.Config<Regression1DConfig>()))
+            .GroupBy(r => (Mapping: r.Config.SingleMapping(), Sigma: r.Config.SingleSigma()), r => r.Run)
             .OrderBy(g => Order(g.Key.Mapping)).ThenBy(g => g.Key.Sigma)
             .Select(g => new MappingRuns(
-                g.Key.Mapping == "gaussian" ? $"gaussian σ={g.Key.Sigma.ToString("G4", CultureInfo.InvariantCulture)}" : g.Key.Mapping,
+                g.Key.Mapping == Regression1DConfig.Gaussian ? $"{Regression1DConfig.Gaussian} σ={g.Key.Sigma.ToString("G4", CultureInfo.InvariantCulture)}" : g.Key.Mapping,
                 g.Key.Mapping, g.Key.Sigma, g.ToList(),
-                g.SelectMany(r => context.Db.RequireArray(r.Id, "final_mse_test").Data).ToArray(),
-                g.SelectMany(r => context.Db.RequireArray(r.Id, "final_mse_train").Data).ToArray()))
+                g.SelectMany(r => context.Db.RequireArray(r.Id, Regression1DContract.FinalTestMse).Data).ToArray(),
+                g.SelectMany(r => context.Db.RequireArray(r.Id, Regression1DContract.FinalTrainMse).Data).ToArray()))
             .ToList();
     }
 
-    static double Sigma(RunRecord r)
-    {
-        var s = r.Config().GetProperty("GaussianSigmas");
-        return s.GetArrayLength() == 0 ? double.NaN : s[0].GetDouble();
-    }
-
-    static int Order(string mapping) => Array.IndexOf(["none", "basic", "posenc", "gaussian"], mapping);
+    static int Order(string mapping) =>
+        Array.IndexOf([Regression1DConfig.None, Regression1DConfig.Basic, Regression1DConfig.PosEnc, Regression1DConfig.Gaussian], mapping);
 
     // A run's per-signal array, keyed by (seed, signal index); null when a run lacks it (recorded before it existed).
     static Dictionary<(int Seed, int Signal), double>? PerUnit(AnalysisContext context, MappingRuns m, string array)
@@ -79,9 +78,9 @@ public sealed class Regression1DAnalysis : IAnalysisModule
     {
         var data = Load(context);
         if (data.Count == 0) return null;
-        var none = data.FirstOrDefault(m => m.Mapping == "none");
-        var posenc = data.FirstOrDefault(m => m.Mapping == "posenc");
-        var gaussians = data.Where(m => m.Mapping == "gaussian").OrderBy(m => m.Sigma).ToList();
+        var none = data.FirstOrDefault(m => m.Mapping == Regression1DConfig.None);
+        var posenc = data.FirstOrDefault(m => m.Mapping == Regression1DConfig.PosEnc);
+        var gaussians = data.Where(m => m.Mapping == Regression1DConfig.Gaussian).OrderBy(m => m.Sigma).ToList();
         if (none is null || posenc is null || gaussians.Count == 0)
             return ClaimResult.NotEvaluated("the claim needs the runs of no mapping, the positional encoding and the Gaussian mapping");
         var fourier = new[] { posenc, gaussians[(gaussians.Count - 1) / 2] };
@@ -94,10 +93,10 @@ public sealed class Regression1DAnalysis : IAnalysisModule
             var ratios = per.Select(p => LogRatios(p!, baseline)).ToArray();
             return (ratios, ratios.Max(r => Math.Pow(2, r.Average())));
         }
-        var final = Measure("final_mse_test");
-        var initial = Measure("initial_mse_test");
+        var final = Measure(Regression1DContract.FinalTestMse);
+        var initial = Measure(Regression1DContract.InitialTestMse);
         if (final is null || initial is null)
-            return ClaimResult.NotEvaluated("a run lacks its per-signal test MSE at iteration 0 or at the end (recorded before initial_mse_test existed): rerun with --force");
+            return ClaimResult.NotEvaluated($"a run lacks its per-signal test MSE at iteration 0 or at the end (recorded before {Regression1DContract.InitialTestMse} existed): rerun with --force");
 
         Significance Test(double[][] logRatios)
         {
@@ -134,9 +133,9 @@ public sealed class Regression1DAnalysis : IAnalysisModule
         foreach (var (m, i) in data.Select((m, i) => (m, i)))
         {
             var run = m.Runs.OrderBy(r => r.Seed).First();
-            var x = context.Db.RequireArray(run.Id, "x").Data;
-            var target = context.Db.RequireArray(run.Id, "target").Row(0);
-            var prediction = context.Db.RequireArray(run.Id, "prediction").Row(0);
+            var x = context.Db.RequireArray(run.Id, Regression1DContract.X).Data;
+            var target = context.Db.RequireArray(run.Id, Regression1DContract.Target).Row(0);
+            var prediction = context.Db.RequireArray(run.Id, Regression1DContract.Prediction).Row(0);
             int start = x.Length / 2, n = Math.Min(64, x.Length - start);
             var wx = x.Skip(start).Take(n).ToArray();
             var plot = Plots.NewPlot($"{m.Label}: test MSE {m.FinalTest.Average():G2}", "x", "f(x)");
@@ -162,7 +161,7 @@ public sealed class Regression1DAnalysis : IAnalysisModule
         var curves = Plots.NewPlot("Test MSE over training (mean over signals)", "Training iteration", "log10 test MSE");
         foreach (var (m, i) in data.Select((m, i) => (m, i)))
         {
-            var series = m.Runs.Select(r => context.Db.MetricSeries(r.Id, "mse_test")).ToList();
+            var series = m.Runs.Select(r => context.Db.MetricSeries(r.Id, Regression1DContract.TestMse)).ToList();
             int n = series.Min(s => s.Steps.Length);
             var xs = series[0].Steps.Take(n).Select(s => (double)s).ToArray();
             var ys = Enumerable.Range(0, n).Select(f => Math.Log10(series.Average(s => s.Values[f]))).ToArray();
@@ -181,7 +180,7 @@ public sealed class Regression1DAnalysis : IAnalysisModule
         trainPts.MarkerSize = 10;
         trainPts.MarkerShape = MarkerShape.FilledSquare;
         trainPts.LegendText = "train (even samples)";
-        bars.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, data.Select(m => m.Label.Replace("gaussian ", "gauss\n")).ToArray());
+        bars.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, data.Select(m => m.Label.Replace(Regression1DConfig.Gaussian + " ", "gauss\n")).ToArray());
         bars.Axes.SetLimitsX(-0.5, data.Count - 0.5);
         bars.ShowLegend(Alignment.LowerLeft);
         (png, svg) = FigureWriter.Save(Path.Combine(context.OutDir, "regression-1d-errors"), [curves, bars], columns: 2);

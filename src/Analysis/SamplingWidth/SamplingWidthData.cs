@@ -39,56 +39,57 @@ public sealed record AlphaSweep(double Alpha, double DensePower, int TrainPoints
 
 public static class SamplingWidthData
 {
-    public const string Experiment = "sampling-width";
+    public const string Experiment = SamplingWidthContract.Experiment;
 
     // Completed runs at the context's scale, by α (ascending). When one α was run with several configurations (e.g. a
     // --set override into the same database), the configuration with the most runs (then the newest) is used.
-    public static List<AlphaSweep> Load(AnalysisContext context)
+    // Loaded once per report (and seed filter): every claim, figure and table gets the same objects.
+    public static List<AlphaSweep> Load(AnalysisContext context) => context.Cached(Experiment, Read);
+
+    static List<AlphaSweep> Read(AnalysisContext context)
     {
         var result = new List<AlphaSweep>();
         var runs = context.CompletedRuns(Experiment);
-        foreach (var byAlpha in runs.GroupBy(r => r.Config().GetProperty("Alphas")[0].GetDouble()).OrderBy(g => g.Key))
-        {
-            var chosen = byAlpha.GroupBy(r => r.ConfigHash).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(r => r.Id)).First().ToList();
-            result.Add(LoadAlpha(context.Db, byAlpha.Key, chosen));
-        }
+        foreach (var byAlpha in runs.GroupBy(r => r.Config<SamplingWidthConfig>().SingleAlpha()).OrderBy(g => g.Key))
+            result.Add(LoadAlpha(context.Db, byAlpha.Key, RunSelection.MostRuns(byAlpha)));
         return result;
     }
 
     static AlphaSweep LoadAlpha(ResultsDbContext db, double alpha, List<RunRecord> runs)
     {
-        var config = runs[0].Config();
-        var distributions = config.GetProperty("Distributions").EnumerateArray().Select(e => e.GetString() ?? "?").ToArray();
-        var sweep = config.GetProperty("SweepValues").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-        double densePower = config.GetProperty("DensePowers")[0].GetDouble();
-        int trainPoints = config.GetProperty("TrainPoints").GetInt32();
+        var config = runs[0].Config<SamplingWidthConfig>();
+        var distributions = config.Distributions;
+        var sweep = config.SweepValues;
+        double densePower = config.SingleDensePower();
+        int trainPoints = config.TrainPoints;
         var sparse = new List<SweepNet>();
         var denseTrain = new List<double>();
         var denseTest = new List<double>();
         var denseSignal = new List<string>();
         var denseInitialTrain = new List<double>();
         var denseInitialTest = new List<double>();
+        const string Sparse = SamplingWidthContract.Sparse, Dense = SamplingWidthContract.Dense;
         foreach (var run in runs)
         {
-            var dist = db.RequireArray(run.Id, "sparse_distribution").Data;
-            var index = db.RequireArray(run.Id, "sparse_sweep_index").Data;
-            var signal = db.RequireArray(run.Id, "sparse_signal").Data;
-            var rms = db.RequireArray(run.Id, "sparse_rms").Data;
-            var std = db.RequireArray(run.Id, "sparse_std").Data;
-            var train = db.RequireArray(run.Id, "sparse_train_mse").Data;
-            var test = db.RequireArray(run.Id, "sparse_test_mse").Data;
+            var dist = db.RequireArray(run.Id, SamplingWidthContract.SparseDistribution).Data;
+            var index = db.RequireArray(run.Id, SamplingWidthContract.SparseSweepIndex).Data;
+            var signal = db.RequireArray(run.Id, SamplingWidthContract.SparseSignal).Data;
+            var rms = db.RequireArray(run.Id, SamplingWidthContract.SparseRms).Data;
+            var std = db.RequireArray(run.Id, SamplingWidthContract.SparseStd).Data;
+            var train = db.RequireArray(run.Id, SamplingWidthContract.TrainMse(Sparse)).Data;
+            var test = db.RequireArray(run.Id, SamplingWidthContract.TestMse(Sparse)).Data;
             // Frame 0 of the recorded curves [F, K] is iteration 0: the untrained networks.
-            var initialTrain = db.RequireArray(run.Id, "sparse_train_mse_curve").Data;
-            var initialTest = db.RequireArray(run.Id, "sparse_test_mse_curve").Data;
+            var initialTrain = db.RequireArray(run.Id, SamplingWidthContract.TrainMseCurve(Sparse)).Data;
+            var initialTest = db.RequireArray(run.Id, SamplingWidthContract.TestMseCurve(Sparse)).Data;
             for (int k = 0; k < test.Length; k++)
                 sparse.Add(new SweepNet(distributions[(int)dist[k]], (int)index[k], $"{run.Seed}/{(int)signal[k]}", rms[k], std[k], train[k], test[k],
                     initialTrain[k], initialTest[k]));
-            var dense = db.RequireArray(run.Id, "dense_test_mse").Data;
-            denseTrain.AddRange(db.RequireArray(run.Id, "dense_train_mse").Data);
+            var dense = db.RequireArray(run.Id, SamplingWidthContract.TestMse(Dense)).Data;
+            denseTrain.AddRange(db.RequireArray(run.Id, SamplingWidthContract.TrainMse(Dense)).Data);
             denseTest.AddRange(dense);
-            denseSignal.AddRange(db.RequireArray(run.Id, "dense_signal").Data.Select(v => $"{run.Seed}/{(int)v}"));
-            denseInitialTrain.AddRange(db.RequireArray(run.Id, "dense_train_mse_curve").Data.Take(dense.Length));
-            denseInitialTest.AddRange(db.RequireArray(run.Id, "dense_test_mse_curve").Data.Take(dense.Length));
+            denseSignal.AddRange(db.RequireArray(run.Id, SamplingWidthContract.DenseSignal).Data.Select(v => $"{run.Seed}/{(int)v}"));
+            denseInitialTrain.AddRange(db.RequireArray(run.Id, SamplingWidthContract.TrainMseCurve(Dense)).Data.Take(dense.Length));
+            denseInitialTest.AddRange(db.RequireArray(run.Id, SamplingWidthContract.TestMseCurve(Dense)).Data.Take(dense.Length));
         }
         return new AlphaSweep(alpha, densePower, trainPoints, distributions, sweep, sparse, denseTrain.ToArray(), denseTest.ToArray(), runs.Select(r => r.Id).ToArray(),
             denseSignal.ToArray(), denseInitialTrain.ToArray(), denseInitialTest.ToArray());

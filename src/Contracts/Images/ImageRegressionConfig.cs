@@ -36,4 +36,16 @@ public sealed record ImageRegressionConfig
     public double LearningRate(string dataset, string mapping) => mapping is None or Basic
         ? (dataset == Natural ? LrRawNatural : LrRawText)
         : LrFeatures;
+
+    // The name of text image `index`, as the plan labels it and the analysis lists it.
+    public static string TextImageName(int index) => $"text-{index}";
+
+    // One grid point: the planner gives each run one dataset, one mapping and one image (a natural image or a text
+    // image index, the other list empty). (Methods, not properties: the canonical JSON of a configuration, hence its
+    // hash, holds its settings only.)
+    public string SingleDataset() => Datasets.Length == 1 ? Datasets[0] : throw new InvalidOperationException($"a run has one dataset, not {Datasets.Length}");
+    public string SingleMapping() => Mappings.Length == 1 ? Mappings[0] : throw new InvalidOperationException($"a run has one mapping, not {Mappings.Length}");
+    public string SingleNaturalImage() => NaturalImages.Length == 1 ? NaturalImages[0] : throw new InvalidOperationException($"a natural-image run has one image, not {NaturalImages.Length}");
+    public int SingleTextImage() => TextImages.Length == 1 ? TextImages[0] : throw new InvalidOperationException($"a text-image run has one image, not {TextImages.Length}");
+    public string SingleImageName() => SingleDataset() == Natural ? SingleNaturalImage() : TextImageName(SingleTextImage());
 }

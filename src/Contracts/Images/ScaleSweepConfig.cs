@@ -22,5 +22,8 @@ public sealed record ScaleSweepConfig
     // finite-width 'standard' formula at Width.
     public NtkParameterization KernelParameterization { get; init; } = NtkParameterization.Ntk;
 
-    public double Sigma(int i) => Math.Pow(2, Log2Sigmas[i]);
+    // log₂ σ of one grid point, and σ: the planner gives each run one σ. (Methods, not properties: the canonical JSON
+    // of a configuration, hence its hash, holds its settings only.)
+    public double SingleLog2Sigma() => Log2Sigmas.Length == 1 ? Log2Sigmas[0] : throw new InvalidOperationException($"a run has one σ, not {Log2Sigmas.Length}");
+    public double SingleSigma() => Math.Pow(2, SingleLog2Sigma());
 }

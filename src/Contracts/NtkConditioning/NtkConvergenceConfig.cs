@@ -6,7 +6,7 @@ namespace FourierRepro.Contracts;
 // 256 for ‖γ‖ = 1). The theory always uses the width and learning rate that were trained.
 public sealed record NtkConvergenceConfig
 {
-    public string[] Mappings { get; init; } = ["none", "p=0", "p=0.5", "p=1", "p=1.5", "p=2", "p=inf"];
+    public string[] Mappings { get; init; } = [PowerMappingNames.None, .. PowerMappingNames.PaperPowers];
     public int Points { get; init; } = 256;            // x = linspace(0, 1, 256, endpoint=False)
     public int TrainEvery { get; init; } = 8;          // x_train = x[::8]: 32 training points, the other 224 are the test set
     public double Alpha { get; init; } = 1;            // target: 1/f^α noise, band-limited to bins 0..N/4 − 1
@@ -18,4 +18,8 @@ public sealed record NtkConvergenceConfig
     public int RecordEvery { get; init; } = 20;        // the reference logs every 20 iterations
     public int[] ResidualBins { get; init; } = [1, 5, 15]; // |DFT| of the training residual: low, mid, high (panel c)
     public bool RecordReanchoredTheory { get; init; } = false; // also record the reference code's re-anchored "theory" (section E)
+
+    // The mapping of one grid point: the planner gives each run one mapping. (A method, not a property: the
+    // canonical JSON of a configuration, hence its hash, holds its settings only.)
+    public string SingleMapping() => Mappings.Length == 1 ? Mappings[0] : throw new InvalidOperationException($"a run has one mapping, not {Mappings.Length}");
 }

@@ -9,5 +9,5 @@ public sealed record NtkKernelsConfig
     public int HeatmapPoints { get; init; } = 100;       // panels (a, b): x = linspace(−π, π, 100)
     public int RowPoints { get; init; } = 32;            // panels (c, d): the row Θ(γ(x_j), γ(0)) at x_j = j/32 (N_train)
     public int Frequencies { get; init; } = 16;          // b_j = j, j = 1..N/2
-    public string[] Powers { get; init; } = ["p=0", "p=0.5", "p=1", "p=1.5", "p=2", "p=inf"]; // a_j = j^−p
+    public string[] Powers { get; init; } = [.. PowerMappingNames.PaperPowers]; // a_j = j^−p
 }

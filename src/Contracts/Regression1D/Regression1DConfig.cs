@@ -21,4 +21,16 @@ public sealed record Regression1DConfig
     public double LearningRate { get; init; } = 2e-3; // Adam, full batch, loss ½Σ(f − y)² (Fig. 4)
     public int Iterations { get; init; } = 1000;
     public int RecordEvery { get; init; } = 10;
+
+    // The mapping and, for the Gaussian mapping, the σ of one grid point: the planner gives each run one mapping and
+    // one σ (none for the other mappings: NaN). (Methods, not properties: the canonical JSON of a configuration, hence
+    // its hash, holds its settings only.)
+    public string SingleMapping() => Mappings.Length == 1 ? Mappings[0] : throw new InvalidOperationException($"a run has one mapping, not {Mappings.Length}");
+
+    public double SingleSigma() => GaussianSigmas.Length switch
+    {
+        0 => double.NaN,
+        1 => GaussianSigmas[0],
+        _ => throw new InvalidOperationException($"a run has at most one σ, not {GaussianSigmas.Length}"),
+    };
 }

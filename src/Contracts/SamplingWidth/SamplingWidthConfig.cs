@@ -32,4 +32,10 @@ public sealed record SamplingWidthConfig
     // Sampled b are multiplied by TrainPoints/1024, so that the sweep covers the same range relative to the training
     // grid's Nyquist frequency (TrainPoints/2) when a smaller scale uses fewer points: 1 at the paper's setting.
     public double FrequencyUnit() => (double)TrainPoints / PaperTrainPoints;
+
+    // The α of one grid point and its dense power: the planner gives each run one of each. (Methods, not properties:
+    // the canonical JSON of a configuration, hence its hash, holds its settings only.)
+    public double SingleAlpha() => Alphas.Length == 1 ? Alphas[0] : throw new InvalidOperationException($"a run has one α, not {Alphas.Length}");
+
+    public double SingleDensePower() => DensePowers.Length == 1 ? DensePowers[0] : throw new InvalidOperationException($"a run has one dense power, not {DensePowers.Length}");
 }

@@ -19,9 +19,7 @@ public static class ImageDatasets
 
     // Text image `index` of the dataset generated from `textSeed`: the same picture whatever the run's seed.
     public static SquareImage GenerateText(int index, int textSeed, int size, IEnumerable<string> fontFiles) =>
-        TextImages.Generate(TextName(index), size, Rng.Derive(textSeed, $"text-image-{index}"), fontFiles.Select(FontPath).ToList());
-
-    public static string TextName(int index) => $"text-{index}";
+        TextImages.Generate(ImageRegressionConfig.TextImageName(index), size, Rng.Derive(textSeed, $"text-image-{index}"), fontFiles.Select(FontPath).ToList());
 
     // Problems with the data files a configuration names, for Validate (so that a missing file stops the plan
     // before any run starts, with the file named).

@@ -14,15 +14,7 @@ public sealed record ImageFitResult(double TrainPsnr, double TestPsnr, double Fu
 // (the paper's Table 1) and on the full image; and the final predicted image.
 public static class ImageFit
 {
-    public const string TrainPsnr = "psnr_train", TestPsnr = "psnr_test", FullPsnr = "psnr_full";
     const int Chunk = 65_536; // pixels per evaluation (and encoding) batch: bounds the memory of a 512² image's features
-
-    public static IEnumerable<MetricInfo> MetricInfos(string imageSize) =>
-    [
-        new(TrainPsnr, MetricGoal.Maximize, "dB", $"PSNR on the training pixels (even rows and columns of the {imageSize} image), before the update of that iteration"),
-        new(TestPsnr, MetricGoal.Maximize, "dB", "PSNR on the held-out odd/odd pixels (a quarter of the image), as in the paper's Table 1"),
-        new(FullPsnr, MetricGoal.Maximize, "dB", "PSNR on every pixel of the image (training pixels included), as the project page's sweep video reports"),
-    ];
 
     public static ImageFitResult Run(SquareImage image, InputMapping mapping, ImageFitSettings s, Rng initRng, RunContext context, IRunRecorder recorder)
     {
@@ -45,11 +37,11 @@ public static class ImageFit
             using var inner = torch.NewDisposeScope();
             var full = Predict(model, features);
             result = new ImageFitResult(Psnr(frame.MemberLoss[0]), Psnr(Mse(full.index_select(0, testIdx), testY)), Psnr(Mse(full, target)));
-            recorder.Metric(TrainPsnr, frame.Iteration, result.TrainPsnr);
-            recorder.Metric(TestPsnr, frame.Iteration, result.TestPsnr);
-            recorder.Metric(FullPsnr, frame.Iteration, result.FullPsnr);
+            recorder.Metric(ImageFitContract.TrainPsnr, frame.Iteration, result.TrainPsnr);
+            recorder.Metric(ImageFitContract.TestPsnr, frame.Iteration, result.TestPsnr);
+            recorder.Metric(ImageFitContract.FullPsnr, frame.Iteration, result.FullPsnr);
             if (frame.Iteration == s.Iterations)
-                recorder.Array("prediction", frame.Iteration, [size, size, 3], full.cpu().data<float>().ToArray());
+                recorder.Array(ImageFitContract.Prediction, frame.Iteration, [size, size, 3], full.cpu().data<float>().ToArray());
         }, context.Cancellation, i => context.Progress.Report(i, s.Iterations));
         return result;
     }

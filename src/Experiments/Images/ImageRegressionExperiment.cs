@@ -8,12 +8,12 @@ namespace FourierRepro.Experiments.Images;
 // image, as in the notebook) and the initial weights.
 public sealed class ImageRegressionExperiment : Experiment<ImageRegressionConfig>
 {
-    public const string Name = "image-regression";
+    public const string Name = ImageRegressionContract.Experiment;
 
     public override ExperimentInfo Info { get; } = new(Name, "Tancik et al. 2020", "Table 1 (2D images), Fig. 1",
         "4x256 ReLU MLP with sigmoid output fitted to natural and text images from pixel coordinates: none, basic, positional encoding and Gaussian Fourier features");
 
-    public override IReadOnlyList<MetricInfo> Metrics { get; } = ImageFit.MetricInfos("image").ToList();
+    public override IReadOnlyList<MetricInfo> Metrics { get; } = ImageRegressionContract.Metrics;
 
     public override int DefaultSeeds(Scale scale) => 1; // the images are the repetitions (the paper: one init key for all)
 
@@ -78,7 +78,7 @@ public sealed class ImageRegressionExperiment : Experiment<ImageRegressionConfig
         {
             var images = dataset == ImageDatasets.Natural
                 ? c.NaturalImages.Select(f => (Label: f, Config: c with { NaturalImages = [f], TextImages = [] }))
-                : c.TextImages.Select(i => (Label: ImageDatasets.TextName(i), Config: c with { NaturalImages = [], TextImages = [i] }));
+                : c.TextImages.Select(i => (Label: ImageRegressionConfig.TextImageName(i), Config: c with { NaturalImages = [], TextImages = [i] }));
             foreach (var (label, config) in images)
                 foreach (var mapping in c.Mappings)
                     yield return new PlannedConfig($"{dataset}/{mapping}/{label}", config with { Datasets = [dataset], Mappings = [mapping] });
@@ -95,14 +95,14 @@ public sealed class ImageRegressionExperiment : Experiment<ImageRegressionConfig
     };
 
     public static SquareImage LoadImage(ImageRegressionConfig c, string dataset) => dataset == ImageDatasets.Natural
-        ? ImageDatasets.LoadNatural(c.NaturalImages.Single(), c.Resolution)
-        : ImageDatasets.GenerateText(c.TextImages.Single(), c.TextSeed, c.Resolution, c.TextFonts);
+        ? ImageDatasets.LoadNatural(c.SingleNaturalImage(), c.Resolution)
+        : ImageDatasets.GenerateText(c.SingleTextImage(), c.TextSeed, c.Resolution, c.TextFonts);
 
     protected override void Run(ImageRegressionConfig c, RunContext context, IRunRecorder recorder)
     {
-        string dataset = c.Datasets.Single(), mappingName = c.Mappings.Single();
+        string dataset = c.SingleDataset(), mappingName = c.SingleMapping();
         var image = LoadImage(c, dataset);
-        recorder.Array("target", 0, [image.Size, image.Size, 3], image.Rgb);
+        recorder.Array(ImageFitContract.Target, 0, [image.Size, image.Size, 3], image.Rgb);
         var mapping = Mapping(c, dataset, mappingName, context.Rng("gaussian-B"));
         var settings = new ImageFitSettings(c.Depth, c.Width, c.Iterations, c.LearningRate(dataset, mappingName), c.RecordEvery);
         ImageFit.Run(image, mapping, settings, context.Rng("init"), context, recorder);

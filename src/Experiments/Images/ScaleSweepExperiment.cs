@@ -8,16 +8,12 @@ namespace FourierRepro.Experiments.Images;
 // seed draws B once as N(0, 1) and each σ scales it, so the σ runs differ only by the scale.
 public sealed class ScaleSweepExperiment : Experiment<ScaleSweepConfig>
 {
-    public const string Name = "scale-sweep";
+    public const string Name = ScaleSweepContract.Experiment;
 
     public override ExperimentInfo Info { get; } = new(Name, "Tancik et al. 2020", "project page σ sweep video (cf. Fig. 10)",
         "Gaussian Fourier features with sigma swept 2^-2..2^6 on one photograph: final train/test PSNR per sigma and a slice of the composed NTK");
 
-    public override IReadOnlyList<MetricInfo> Metrics { get; } =
-    [
-        .. ImageFit.MetricInfos("image"),
-        new("kernel_half_width", MetricGoal.None, "pixels", "half width at half maximum of the normalized NTK slice, in pixels of the image"),
-    ];
+    public override IReadOnlyList<MetricInfo> Metrics { get; } = ScaleSweepContract.Metrics;
 
     // One network per σ, as the video. Standard has two seeds' sweeps: SS-1's permutation test over one sweep of 9 σ
     // reaches p < 0.05 only for the single most extreme ordering (smallest p 2/72 = 0.028), so one sweep can hardly
@@ -67,16 +63,16 @@ public sealed class ScaleSweepExperiment : Experiment<ScaleSweepConfig>
 
     protected override void Run(ScaleSweepConfig c, RunContext context, IRunRecorder recorder)
     {
-        double sigma = c.Sigma(0);
+        double sigma = c.SingleSigma();
         var image = ImageDatasets.LoadNatural(c.Image, c.Resolution);
-        recorder.Array("target", 0, [image.Size, image.Size, 3], image.Rgb);
+        recorder.Array(ImageFitContract.Target, 0, [image.Size, image.Size, 3], image.Rgb);
         var mapping = InputMapping.Gaussian(2, c.GaussianFeatures, sigma, context.Rng("gaussian-B"));
 
         var slice = new KernelSlice(new NtkSpec(c.Depth, c.Width, c.KernelParameterization), mapping, c.Resolution);
         var offsets = Enumerable.Range(0, c.SlicePoints).Select(i => -c.Resolution / 4.0 + i * (c.Resolution / 2.0) / (c.SlicePoints - 1)).ToArray();
-        recorder.Array("kernel_offsets", 0, [offsets.Length], offsets);
-        recorder.Array("kernel_slice", 0, [offsets.Length], slice.Normalized(offsets));
-        recorder.Metric("kernel_half_width", 0, slice.HalfWidth());
+        recorder.Array(ScaleSweepContract.KernelOffsets, 0, [offsets.Length], offsets);
+        recorder.Array(ScaleSweepContract.KernelSlice, 0, [offsets.Length], slice.Normalized(offsets));
+        recorder.Metric(ScaleSweepContract.KernelHalfWidth, 0, slice.HalfWidth());
 
         var settings = new ImageFitSettings(c.Depth, c.Width, c.Iterations, c.LearningRate, c.RecordEvery);
         ImageFit.Run(image, mapping, settings, context.Rng("init"), context, recorder);

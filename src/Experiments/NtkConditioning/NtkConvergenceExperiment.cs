@@ -9,27 +9,13 @@ namespace FourierRepro.Experiments.NtkConditioning;
 // from each network's own initial outputs. One run = one mapping; the seed sets the target and the initialisation.
 public sealed class NtkConvergenceExperiment : Experiment<NtkConvergenceConfig>
 {
-    public const string Name = "ntk-convergence";
-    static readonly string[] BandNames = ["low", "mid", "high"];
+    public const string Name = NtkConvergenceContract.Experiment;
+    static readonly string[] BandNames = NtkConvergenceContract.Bands;
 
     public override ExperimentInfo Info { get; } = new(Name, "Tancik et al. 2020", "Fig. 3",
         "4-layer ReLU MLPs (NT standard init, SGD on 0.5*sum) on 1/f noise with power-law Fourier mappings vs the NTK linear-dynamics theory");
 
-    public override IReadOnlyList<MetricInfo> Metrics { get; } =
-    [
-        new("train_mse", MetricGoal.Minimize, "MSE", "mean squared error of the network on the 32 training points, after that many SGD steps"),
-        new("test_mse", MetricGoal.Minimize, "MSE", "mean squared error of the network on the 224 held-out points"),
-        new("theory_train_mse", MetricGoal.Minimize, "MSE", "train MSE of the NTK linear dynamics from the network's initial outputs, t = lr x iteration"),
-        new("theory_test_mse", MetricGoal.Minimize, "MSE", "test MSE of the NTK linear dynamics from the network's initial outputs"),
-        .. BandNames.Select(b => new MetricInfo($"residual/{b}", MetricGoal.Minimize, "|DFT|", $"|DFT| of the network's training residual f - y (32 points) at the {b} bin of ResidualBins")),
-        .. BandNames.Select(b => new MetricInfo($"theory_residual/{b}", MetricGoal.Minimize, "|DFT|", $"|DFT| of the theory's training residual at the {b} bin")),
-        new("reanchored_theory_train_mse", MetricGoal.Minimize, "MSE", "the reference notebook's theory: NT 0.2.2 predictor re-anchored on the live network, t = lr x iteration / 32 (only with RecordReanchoredTheory)"),
-        new("reanchored_theory_test_mse", MetricGoal.Minimize, "MSE", "test MSE of the re-anchored reference theory (only with RecordReanchoredTheory)"),
-        new("linearized_train_mse", MetricGoal.Minimize, "MSE", "train MSE of the same linear dynamics with the network's own (empirical) NTK at initialisation: the linearised network"),
-        new("linearized_test_mse", MetricGoal.Minimize, "MSE", "test MSE of the linearised network"),
-        new("empirical_ntk_rel_error", MetricGoal.None, "", "||empirical NTK of the initial network - analytic NTK||_F / ||analytic||_F on the training points"),
-        new("eta_lambda_max", MetricGoal.None, "", "learning rate x largest eigenvalue of the analytic NTK on the training points (SGD is stable below 2)"),
-    ];
+    public override IReadOnlyList<MetricInfo> Metrics { get; } = NtkConvergenceContract.Metrics;
 
     public override int DefaultSeeds(Scale scale) => scale switch
     {
@@ -52,7 +38,7 @@ public sealed class NtkConvergenceExperiment : Experiment<NtkConvergenceConfig>
     {
         if (c.Mappings.Length == 0) yield return "Mappings is empty";
         foreach (var m in c.Mappings)
-            if (!PowerMappings.IsValid(m)) yield return $"Mappings: '{m}' is not none, p=<power ≥ 0> or p=inf";
+            if (!PowerMappingNames.IsValid(m)) yield return $"Mappings: '{m}' is not none, p=<power ≥ 0> or p=inf";
         if (c.Points < 8 || c.TrainEvery < 2 || c.Points % c.TrainEvery != 0) yield return "Points must be a multiple of TrainEvery (≥ 2), at least 8";
         if (c.Depth < 2 || c.Width < 1 || c.Frequencies < 1) yield return "Depth must be at least 2, Width and Frequencies positive";
         if (c.Iterations < 1 || c.RecordEvery < 1 || !(c.LearningRate > 0)) yield return "Iterations, RecordEvery and LearningRate must be positive";
@@ -66,7 +52,7 @@ public sealed class NtkConvergenceExperiment : Experiment<NtkConvergenceConfig>
 
     protected override void Run(NtkConvergenceConfig c, RunContext context, IRunRecorder recorder)
     {
-        var mappingName = c.Mappings.Single();
+        var mappingName = c.SingleMapping();
         var mapping = PowerMappings.Create(mappingName, c.Frequencies);
         var x = Signals.UnitGrid(c.Points);
         var y = PowerLawSignals.SampleNormalized(c.Points, c.Alpha, context.Rng("target"), bandLimited: true); // the same target for every mapping of a seed
@@ -74,9 +60,9 @@ public sealed class NtkConvergenceExperiment : Experiment<NtkConvergenceConfig>
         var testIndex = Enumerable.Range(0, c.Points).Where(i => i % c.TrainEvery != 0).ToArray();
         var yTrain = trainIndex.Select(i => y[i]).ToArray();
         var yTest = testIndex.Select(i => y[i]).ToArray();
-        recorder.Array("x", 0, [c.Points], x);
-        recorder.Array("target", 0, [c.Points], y);
-        recorder.Array("train_index", 0, [trainIndex.Length], trainIndex.Select(i => (double)i).ToArray());
+        recorder.Array(NtkConvergenceContract.X, 0, [c.Points], x);
+        recorder.Array(NtkConvergenceContract.Target, 0, [c.Points], y);
+        recorder.Array(NtkConvergenceContract.TrainIndex, 0, [trainIndex.Length], trainIndex.Select(i => (double)i).ToArray());
 
         using var scope = torch.NewDisposeScope(); // the setup tensors below; each training step has its own scope
         int d = mapping.OutputDim;
@@ -91,8 +77,8 @@ public sealed class NtkConvergenceExperiment : Experiment<NtkConvergenceConfig>
         LinearDynamics dynamics;
         using (var thetaTest = Ntk.Kernel(spec, test64, train64)) dynamics = new LinearDynamics(thetaTrain, thetaTest);
         double etaLambdaMax = c.LearningRate * dynamics.Eigenvalues.Max();
-        recorder.Array("ntk_eigenvalues", 0, [trainIndex.Length], dynamics.Eigenvalues.ToArray());
-        recorder.Metric("eta_lambda_max", 0, etaLambdaMax);
+        recorder.Array(NtkConvergenceContract.NtkEigenvalues, 0, [trainIndex.Length], dynamics.Eigenvalues.ToArray());
+        recorder.Metric(NtkConvergenceContract.EtaLambdaMax, 0, etaLambdaMax);
         if (etaLambdaMax >= 2)
             throw new ConfigException($"{Name}: learning rate {c.LearningRate} × largest NTK eigenvalue {dynamics.Eigenvalues.Max():G4} = {etaLambdaMax:G3} ≥ 2: SGD diverges on this kernel");
 
@@ -105,7 +91,7 @@ public sealed class NtkConvergenceExperiment : Experiment<NtkConvergenceConfig>
         var empirical = EmpiricalNtk.Kernel(model, allInput)[0].to(ScalarType.Float64);
         var empiricalTrain = empirical.index_select(0, trainRows).index_select(1, trainRows);
         var linearized = new LinearDynamics(empiricalTrain, empirical.index_select(0, testRows).index_select(1, trainRows));
-        recorder.Metric("empirical_ntk_rel_error", 0, (empiricalTrain - thetaTrain).norm().item<double>() / thetaTrain.norm().item<double>());
+        recorder.Metric(NtkConvergenceContract.EmpiricalNtkRelError, 0, (empiricalTrain - thetaTrain).norm().item<double>() / thetaTrain.norm().item<double>());
 
         double[]? f0Train = null, f0Test = null;
         double[] lastPrediction = [], lastTheory = [];
@@ -122,33 +108,33 @@ public sealed class NtkConvergenceExperiment : Experiment<NtkConvergenceConfig>
             f0Test ??= fTest;
             var (theoryTrain, theoryTest) = dynamics.Predict(yTrain, f0Train, f0Test, LinearDynamics.Time(c.LearningRate, frame.Iteration));
             long step = frame.Iteration;
-            recorder.Metric("train_mse", step, Mse(fTrain, yTrain));
-            recorder.Metric("test_mse", step, Mse(fTest, yTest));
-            recorder.Metric("theory_train_mse", step, Mse(theoryTrain, yTrain));
-            recorder.Metric("theory_test_mse", step, Mse(theoryTest, yTest));
+            recorder.Metric(NtkConvergenceContract.TrainMse, step, Mse(fTrain, yTrain));
+            recorder.Metric(NtkConvergenceContract.TestMse, step, Mse(fTest, yTest));
+            recorder.Metric(NtkConvergenceContract.TheoryTrainMse, step, Mse(theoryTrain, yTrain));
+            recorder.Metric(NtkConvergenceContract.TheoryTestMse, step, Mse(theoryTest, yTest));
             var observedBands = Dft.Magnitude(Residual(fTrain, yTrain), c.ResidualBins);
             var theoryBands = Dft.Magnitude(Residual(theoryTrain, yTrain), c.ResidualBins);
             for (int b = 0; b < BandNames.Length; b++)
             {
-                recorder.Metric($"residual/{BandNames[b]}", step, observedBands[b]);
-                recorder.Metric($"theory_residual/{BandNames[b]}", step, theoryBands[b]);
+                recorder.Metric(NtkConvergenceContract.Residual(BandNames[b]), step, observedBands[b]);
+                recorder.Metric(NtkConvergenceContract.TheoryResidual(BandNames[b]), step, theoryBands[b]);
             }
             var (linTrain, linTest) = linearized.Predict(yTrain, f0Train, f0Test, LinearDynamics.Time(c.LearningRate, frame.Iteration));
-            recorder.Metric("linearized_train_mse", step, Mse(linTrain, yTrain));
-            recorder.Metric("linearized_test_mse", step, Mse(linTest, yTest));
+            recorder.Metric(NtkConvergenceContract.LinearizedTrainMse, step, Mse(linTrain, yTrain));
+            recorder.Metric(NtkConvergenceContract.LinearizedTestMse, step, Mse(linTest, yTest));
             if (c.RecordReanchoredTheory)
             {
                 var (again, againTest) = dynamics.Predict(yTrain, fTrain, fTest, LinearDynamics.ReanchoredTime(c.LearningRate, frame.Iteration, yTrain.Length));
-                recorder.Metric("reanchored_theory_train_mse", step, Mse(again, yTrain));
-                recorder.Metric("reanchored_theory_test_mse", step, Mse(againTest, yTest));
+                recorder.Metric(NtkConvergenceContract.ReanchoredTrainMse, step, Mse(again, yTrain));
+                recorder.Metric(NtkConvergenceContract.ReanchoredTestMse, step, Mse(againTest, yTest));
             }
-            if (frame.Iteration == 0) recorder.Array("initial_prediction", 0, [c.Points], prediction);
+            if (frame.Iteration == 0) recorder.Array(NtkConvergenceContract.InitialPrediction, 0, [c.Points], prediction);
             lastPrediction = prediction;
             lastTheory = Assemble(c.Points, trainIndex, theoryTrain, testIndex, theoryTest);
         }, context.Cancellation, i => context.Progress.Report(i, c.Iterations));
 
-        recorder.Array("prediction", c.Iterations, [c.Points], lastPrediction);
-        recorder.Array("theory_prediction", c.Iterations, [c.Points], lastTheory);
+        recorder.Array(NtkConvergenceContract.Prediction, c.Iterations, [c.Points], lastPrediction);
+        recorder.Array(NtkConvergenceContract.TheoryPrediction, c.Iterations, [c.Points], lastTheory);
     }
 
     static double Mse(double[] f, double[] y) => f.Zip(y, (a, b) => (a - b) * (a - b)).Average();

@@ -10,16 +10,12 @@ namespace FourierRepro.Experiments.Regression1D;
 // One run = one mapping; the run's seed picks the signals (the same for every mapping), B and the initial weights.
 public sealed class Regression1DExperiment : Experiment<Regression1DConfig>
 {
-    public const string Name = "regression-1d";
+    public const string Name = Regression1DContract.Experiment;
 
     public override ExperimentInfo Info { get; } = new(Name, "Tancik et al. 2020", "1D demonstration (cf. Figs. 3, 4)",
         "4x256 ReLU MLP on 1/f noise, trained on even samples, tested on odd: no mapping, basic, positional encoding, Gaussian at a few sigma");
 
-    public override IReadOnlyList<MetricInfo> Metrics { get; } =
-    [
-        new("mse_train", MetricGoal.Minimize, "MSE", "mean squared error on the training samples, mean over the run's signals, before the update of that iteration"),
-        new("mse_test", MetricGoal.Minimize, "MSE", "mean squared error on the held-out odd samples, mean over the run's signals"),
-    ];
+    public override IReadOnlyList<MetricInfo> Metrics { get; } = Regression1DContract.Metrics;
 
     // × Signals per run: 6 signals per mapping at smoke, 8 at standard and paper (R1D-1's sign-flip test over them has
     // smallest p 2^-n: n >= 5 needed for p < 0.05).
@@ -63,7 +59,7 @@ public sealed class Regression1DExperiment : Experiment<Regression1DConfig>
     // 1D mappings are divided by ‖a‖ as in the 1D notebooks (so ‖γ(x)‖ = 1); no mapping feeds x − 0.5.
     public static InputMapping Mapping(Regression1DConfig c, Rng rng)
     {
-        switch (c.Mappings.Single())
+        switch (c.SingleMapping())
         {
             case Regression1DConfig.None: return InputMapping.None(1, offset: 0.5);
             case Regression1DConfig.Basic: return InputMapping.Basic(1, normalizeByNormA: true);
@@ -71,9 +67,9 @@ public sealed class Regression1DExperiment : Experiment<Regression1DConfig>
                 var p = InputMapping.PositionalEncoding(1, c.PosEncScale, c.Features);
                 return InputMapping.General($"posenc(s={c.PosEncScale})", p.B, p.A, normalizeByNormA: true);
             case Regression1DConfig.Gaussian:
-                var g = InputMapping.Gaussian(1, c.Features, c.GaussianSigmas.Single(), rng);
+                var g = InputMapping.Gaussian(1, c.Features, c.SingleSigma(), rng);
                 return InputMapping.General(g.Name, g.B, g.A, normalizeByNormA: true);
-            default: throw new ConfigException($"{Name}: unknown mapping '{c.Mappings.Single()}'");
+            default: throw new ConfigException($"{Name}: unknown mapping '{c.SingleMapping()}'");
         }
     }
 
@@ -83,8 +79,8 @@ public sealed class Regression1DExperiment : Experiment<Regression1DConfig>
         var signalRng = context.Rng("signals");
         var signals = Enumerable.Range(0, k).Select(_ => PowerLawSignals.SampleNormalized(grid, c.Alpha, signalRng)).ToArray();
         var x = Signals.UnitGrid(grid);
-        recorder.Array("x", 0, [grid], x);
-        recorder.Array("target", 0, [k, grid], signals.SelectMany(s => s).ToArray());
+        recorder.Array(Regression1DContract.X, 0, [grid], x);
+        recorder.Array(Regression1DContract.Target, 0, [k, grid], signals.SelectMany(s => s).ToArray());
 
         var mapping = Mapping(c, context.Rng("gaussian-B"));
         using var scope = torch.NewDisposeScope();
@@ -107,18 +103,18 @@ public sealed class Regression1DExperiment : Experiment<Regression1DConfig>
             var full = model.Forward(features);                                  // [K, grid, 1]
             var train = PerMemberMse(frame.Prediction, trainY);
             var test = PerMemberMse(full.index_select(1, testIdx), testY);
-            recorder.Metric("mse_train", frame.Iteration, train.Average());
-            recorder.Metric("mse_test", frame.Iteration, test.Average());
+            recorder.Metric(Regression1DContract.TrainMse, frame.Iteration, train.Average());
+            recorder.Metric(Regression1DContract.TestMse, frame.Iteration, test.Average());
             if (frame.Iteration == 0) // the untrained networks: R1D-1's negative control
             {
-                recorder.Array("initial_mse_train", 0, [k], train);
-                recorder.Array("initial_mse_test", 0, [k], test);
+                recorder.Array(Regression1DContract.InitialTrainMse, 0, [k], train);
+                recorder.Array(Regression1DContract.InitialTestMse, 0, [k], test);
             }
             if (frame.Iteration == c.Iterations)
             {
-                recorder.Array("prediction", frame.Iteration, [k, grid], full.cpu().data<float>().ToArray());
-                recorder.Array("final_mse_train", frame.Iteration, [k], train);
-                recorder.Array("final_mse_test", frame.Iteration, [k], test);
+                recorder.Array(Regression1DContract.Prediction, frame.Iteration, [k, grid], full.cpu().data<float>().ToArray());
+                recorder.Array(Regression1DContract.FinalTrainMse, frame.Iteration, [k], train);
+                recorder.Array(Regression1DContract.FinalTestMse, frame.Iteration, [k], test);
             }
         }, context.Cancellation, i => context.Progress.Report(i, c.Iterations));
     }

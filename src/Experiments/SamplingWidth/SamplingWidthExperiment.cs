@@ -9,17 +9,12 @@ namespace FourierRepro.Experiments.SamplingWidth;
 // trained as batched ensembles (SweepEnsemble), every point of the figure a trained network.
 public sealed class SamplingWidthExperiment : Experiment<SamplingWidthConfig>
 {
-    public const string Name = "sampling-width";
+    public const string Name = SamplingWidthContract.Experiment;
 
     public override ExperimentInfo Info { get; } = new(Name, "Tancik et al. 2020", "Fig. 4, Fig. 13",
         "4x256 ReLU MLPs on 1/f^alpha signals with 16 random Fourier features from 4 distributions at 9 widths, vs a dense set: final train and test MSE");
 
-    public override IReadOnlyList<MetricInfo> Metrics { get; } =
-    [
-        new("best_sparse_test_mse", MetricGoal.Minimize, "MSE", "lowest test MSE (odd grid points) of the sparse configurations, each averaged over the signals"),
-        new("dense_test_mse", MetricGoal.Minimize, "MSE", "test MSE of the dense baseline (b = 1..N/2, a = b^-p), averaged over the signals"),
-        new("networks", MetricGoal.None, "", "networks trained in the run (sparse and dense)"),
-    ];
+    public override IReadOnlyList<MetricInfo> Metrics { get; } = SamplingWidthContract.Metrics;
 
     public override int DefaultSeeds(Scale scale) => 1; // the seed draws one batch of Signals signals per α; Signals sets the replication
 
@@ -55,10 +50,10 @@ public sealed class SamplingWidthExperiment : Experiment<SamplingWidthConfig>
 
     protected override void Run(SamplingWidthConfig c, RunContext context, IRunRecorder recorder)
     {
-        double alpha = c.Alphas.Single();
+        double alpha = c.SingleAlpha();
         int grid = 2 * c.TrainPoints;
         var signals = PowerLawSignals.SampleBatch(c.Signals, grid, alpha, context.Rng($"alpha={alpha}/signals"));
-        recorder.Array("signals", 0, [c.Signals, grid], signals.SelectMany(s => s).ToArray());
+        recorder.Array(SamplingWidthContract.Signals, 0, [c.Signals, grid], signals.SelectMany(s => s).ToArray());
 
         var sparse = new List<SweepMember>();
         for (int d = 0; d < c.Distributions.Length; d++)
@@ -70,7 +65,7 @@ public sealed class SamplingWidthExperiment : Experiment<SamplingWidthConfig>
                     sparse.Add(new SweepMember(s, b, Enumerable.Repeat(1.0, c.Features).ToArray(), context.Rng($"{id}/init")));
                 }
         var denseB = Enumerable.Range(1, c.TrainPoints / 2).Select(j => (double)j).ToArray();
-        double p = c.DensePowers.Single();
+        double p = c.SingleDensePower();
         var denseA = denseB.Select(b => Math.Pow(b, -p)).ToArray();
         var dense = Enumerable.Range(0, c.Signals)
             .Select(s => new SweepMember(s, denseB, denseA, context.Rng($"alpha={alpha}/dense/{s}/init"))).ToList();
@@ -82,22 +77,22 @@ public sealed class SamplingWidthExperiment : Experiment<SamplingWidthConfig>
 
         // Member k of the sparse arrays is distribution k / (V·S), sweep value (k / S) % V, signal k % S.
         int ks = sparse.Count;
-        recorder.Array("sparse_distribution", 0, [ks], sparse.Select((_, k) => (double)(k / (c.SweepValues.Length * c.Signals))).ToArray());
-        recorder.Array("sparse_sweep_index", 0, [ks], sparse.Select((_, k) => (double)(k / c.Signals % c.SweepValues.Length)).ToArray());
-        recorder.Array("sparse_signal", 0, [ks], sparse.Select(m => (double)m.Signal).ToArray());
-        recorder.Array("sparse_b", 0, [ks, c.Features], sparse.SelectMany(m => m.B).ToArray());
-        recorder.Array("sparse_rms", 0, [ks], sparse.Select(m => FrequencySampler.Rms(m.B)).ToArray());
-        recorder.Array("sparse_std", 0, [ks], sparse.Select(m => FrequencySampler.Std(m.B)).ToArray());
-        sparseResult.Record(recorder, "sparse");
-        recorder.Array("dense_signal", 0, [dense.Count], dense.Select(m => (double)m.Signal).ToArray());
-        recorder.Array("dense_b", 0, [denseB.Length], denseB);
-        recorder.Array("dense_a", 0, [denseA.Length], denseA);
-        denseResult.Record(recorder, "dense");
+        recorder.Array(SamplingWidthContract.SparseDistribution, 0, [ks], sparse.Select((_, k) => (double)(k / (c.SweepValues.Length * c.Signals))).ToArray());
+        recorder.Array(SamplingWidthContract.SparseSweepIndex, 0, [ks], sparse.Select((_, k) => (double)(k / c.Signals % c.SweepValues.Length)).ToArray());
+        recorder.Array(SamplingWidthContract.SparseSignal, 0, [ks], sparse.Select(m => (double)m.Signal).ToArray());
+        recorder.Array(SamplingWidthContract.SparseB, 0, [ks, c.Features], sparse.SelectMany(m => m.B).ToArray());
+        recorder.Array(SamplingWidthContract.SparseRms, 0, [ks], sparse.Select(m => FrequencySampler.Rms(m.B)).ToArray());
+        recorder.Array(SamplingWidthContract.SparseStd, 0, [ks], sparse.Select(m => FrequencySampler.Std(m.B)).ToArray());
+        sparseResult.Record(recorder, SamplingWidthContract.Sparse);
+        recorder.Array(SamplingWidthContract.DenseSignal, 0, [dense.Count], dense.Select(m => (double)m.Signal).ToArray());
+        recorder.Array(SamplingWidthContract.DenseB, 0, [denseB.Length], denseB);
+        recorder.Array(SamplingWidthContract.DenseA, 0, [denseA.Length], denseA);
+        denseResult.Record(recorder, SamplingWidthContract.Dense);
 
         var byConfig = Enumerable.Range(0, ks / c.Signals)
             .Select(g => Enumerable.Range(g * c.Signals, c.Signals).Average(k => sparseResult.TestMse[k]));
-        recorder.Metric("best_sparse_test_mse", c.Iterations, byConfig.Min());
-        recorder.Metric("dense_test_mse", c.Iterations, denseResult.TestMse.Average());
-        recorder.Metric("networks", 0, ks + dense.Count);
+        recorder.Metric(SamplingWidthContract.BestSparseTestMse, c.Iterations, byConfig.Min());
+        recorder.Metric(SamplingWidthContract.DenseTestMse, c.Iterations, denseResult.TestMse.Average());
+        recorder.Metric(SamplingWidthContract.Networks, 0, ks + dense.Count);
     }
 }

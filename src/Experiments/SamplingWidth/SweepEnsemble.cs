@@ -18,15 +18,14 @@ public sealed class SweepResult(int members, int frames)
 
     double[] Final(double[] curve) => curve.AsSpan((frames - 1) * members, members).ToArray();
 
-    // Arrays <prefix>_train_mse [K], <prefix>_test_mse [K] (after the last update), <prefix>_record_steps [F],
-    // <prefix>_train_mse_curve and <prefix>_test_mse_curve [F, K].
+    // Arrays <prefix>_… of SamplingWidthContract: final train and test MSE [K], record steps [F], curves [F, K].
     public void Record(IRunRecorder recorder, string prefix)
     {
-        recorder.Array($"{prefix}_train_mse", 0, [members], TrainMse);
-        recorder.Array($"{prefix}_test_mse", 0, [members], TestMse);
-        recorder.Array($"{prefix}_record_steps", 0, [frames], Steps);
-        recorder.Array($"{prefix}_train_mse_curve", 0, [frames, members], TrainCurve);
-        recorder.Array($"{prefix}_test_mse_curve", 0, [frames, members], TestCurve);
+        recorder.Array(SamplingWidthContract.TrainMse(prefix), 0, [members], TrainMse);
+        recorder.Array(SamplingWidthContract.TestMse(prefix), 0, [members], TestMse);
+        recorder.Array(SamplingWidthContract.RecordSteps(prefix), 0, [frames], Steps);
+        recorder.Array(SamplingWidthContract.TrainMseCurve(prefix), 0, [frames, members], TrainCurve);
+        recorder.Array(SamplingWidthContract.TestMseCurve(prefix), 0, [frames, members], TestCurve);
     }
 }
 

@@ -3,7 +3,7 @@ using FourierRepro.Analysis.Claims;
 using FourierRepro.Analysis.Plotting;
 using ScottPlot;
 
-namespace FourierRepro.Analysis.Ntk;
+namespace FourierRepro.Analysis.NtkConditioning;
 
 // Tancik et al. 2020, Fig. 3: trained networks against the NTK linear-dynamics theory, and the claims they support.
 public sealed class NtkConvergenceAnalysis : IAnalysisModule
@@ -14,10 +14,10 @@ public sealed class NtkConvergenceAnalysis : IAnalysisModule
     const double Halved = 0.5;             // NTK-5: "converged" = the residual at bin 15 first at or below half its initial value
     const double Learned = 0.5;            // NTK-6..8: a run learned materially when its final train MSE is at most half its initial
     const double GapConstant = 2;          // NTK-6: gap ≤ 2/√width of the initial train MSE (see its method)
-    const string Intermediate = "p=1";     // NTK-8: the one intermediate p the paper's Fig. 3 shows, fixed in advance
+    static readonly string Intermediate = PowerMappingNames.Name(1); // NTK-8: the one intermediate p the paper's Fig. 3 shows, fixed in advance
     const double TailFraction = 0.1;       // report: the residual "at the end" is its mean over the last 10% of the recorded iterations
-    static readonly string[] PaperMappings = ["none", "p=0", "p=1", "p=inf"]; // the mappings the paper's Fig. 3 shows
-    static readonly string[] Bands = ["low", "mid", "high"];
+    static readonly string[] PaperMappings = [PowerMappingNames.None, PowerMappingNames.Name(0), PowerMappingNames.Name(1), PowerMappingNames.Infinity]; // the mappings the paper's Fig. 3 shows
+    static readonly string[] Bands = NtkConvergenceContract.Bands;
 
     const string InitialControl = "initial state (iteration 0 of the same runs: nothing learned yet)";
     const string SignPower = "Sign test over seeds: its smallest p is 2^-n, so n >= 5 seeds are needed for p < 0.05. Smoke has 2 seeds " +
@@ -139,7 +139,7 @@ public sealed class NtkConvergenceAnalysis : IAnalysisModule
     // last recorded iteration when it never is (every such mapping ties last).
     public static double HalvingIteration(ConvergenceRun run)
     {
-        var high = run["residual/high"];
+        var high = run[NtkConvergenceContract.Residual(NtkConvergenceContract.High)];
         for (int f = 0; f < high.Length; f++)
             if (high[f] <= Halved * high[0] && f > 0) return run.Steps[f];
         return run.Steps[^1] + 1;
@@ -147,19 +147,19 @@ public sealed class NtkConvergenceAnalysis : IAnalysisModule
 
     public static double HighResidualRatio(ConvergenceRun run)
     {
-        var high = run["residual/high"];
+        var high = run[NtkConvergenceContract.Residual(NtkConvergenceContract.High)];
         int tail = Math.Max(1, (int)Math.Round(TailFraction * high.Length));
         return high.TakeLast(tail).Average() / high[0];
     }
 
-    static bool HasLearned(ConvergenceRun run) => run["train_mse"][^1] <= Learned * run["train_mse"][0];
+    static bool HasLearned(ConvergenceRun run) => run[NtkConvergenceContract.TrainMse][^1] <= Learned * run[NtkConvergenceContract.TrainMse][0];
 
     static ClaimResult? TheoryGap(AnalysisContext context, bool mapped)
     {
         var runs = NtkConvergenceData.Load(context).Where(r => r.IsPowerMapping == mapped).ToList();
         if (runs.Count == 0) return null;
-        var real = TheoryGap(runs, r => r["theory_train_mse"]);
-        var flat = TheoryGap(runs, r => Enumerable.Repeat(r["train_mse"][0], r["train_mse"].Length).ToArray());
+        var real = TheoryGap(runs, r => r[NtkConvergenceContract.TheoryTrainMse]);
+        var flat = TheoryGap(runs, r => Enumerable.Repeat(r[NtkConvergenceContract.TrainMse][0], r[NtkConvergenceContract.TrainMse].Length).ToArray());
         return real with { Control = new ControlResult("'nothing is learned' (initial train MSE held flat)", flat.Measured, flat.EffectHolds && flat.Test is { Significant: true }, flat.Details) };
     }
 
@@ -176,7 +176,7 @@ public sealed class NtkConvergenceAnalysis : IAnalysisModule
             var mappingGaps = new List<double>();
             foreach (var r in byMapping)
             {
-                var (obs, theory) = (r["train_mse"], prediction(r));
+                var (obs, theory) = (r[NtkConvergenceContract.TrainMse], prediction(r));
                 double gap = 0;
                 for (int f = 0; f < obs.Length; f++)
                 {
@@ -198,7 +198,7 @@ public sealed class NtkConvergenceAnalysis : IAnalysisModule
             runs.Select(r => r.RunId).ToArray()) { Test = test };
     }
 
-    static double FinalTestMse(ConvergenceRun run) => run["test_mse"][^1];
+    static double FinalTestMse(ConvergenceRun run) => run[NtkConvergenceContract.TestMse][^1];
 
     static string Ranking(IEnumerable<ConvergenceRun> seed) =>
         string.Join(", ", seed.OrderByDescending(FinalTestMse).Select(r => $"{NtkConvergenceData.Label(r.Mapping)} {FinalTestMse(r):G3}"));
@@ -216,8 +216,8 @@ public sealed class NtkConvergenceAnalysis : IAnalysisModule
         SeedOrdering(runs, seed =>
         {
             var mid = seed.FirstOrDefault(r => r.Mapping == Intermediate);
-            var zero = seed.FirstOrDefault(r => r.Mapping == "p=0");
-            var infinite = seed.FirstOrDefault(r => r.Mapping == "p=inf");
+            var zero = seed.FirstOrDefault(r => r.Mapping == PowerMappingNames.Name(0));
+            var infinite = seed.FirstOrDefault(r => r.Mapping == PowerMappingNames.Infinity);
             if (mid is null || zero is null || infinite is null) return null;
             var best = seed.Where(r => r.IsPowerMapping && r.Power > 0 && double.IsFinite(r.Power)).MinBy(FinalTestMse)!;
             return (-Math.Log(FinalTestMse(mid) / Math.Min(FinalTestMse(zero), FinalTestMse(infinite))), [mid, zero, infinite],
@@ -261,9 +261,9 @@ public sealed class NtkConvergenceAnalysis : IAnalysisModule
         var panels = new List<Plot>
         {
             FunctionsPanel(runs, shown, colors),
-            MsePanel("(b) Test error", "test_mse", "theory_test_mse", runs, shown, colors, log: true),
+            MsePanel("(b) Test error", NtkConvergenceContract.TestMse, NtkConvergenceContract.TheoryTestMse, runs, shown, colors, log: true),
             ResidualPanel(runs, shown, colors),
-            MsePanel("(d) Train error", "train_mse", "theory_train_mse", runs, shown, colors, log: false),
+            MsePanel("(d) Train error", NtkConvergenceContract.TrainMse, NtkConvergenceContract.TheoryTrainMse, runs, shown, colors, log: false),
         };
         var (png, svg) = FigureWriter.Save(Path.Combine(context.OutDir, "fig3-ntk-convergence"), panels, columns: 2);
         yield return new FigureResult("fig3-ntk-convergence", "Trained networks against the NTK linear dynamics", "Tancik et al. Fig. 3",
@@ -275,8 +275,8 @@ public sealed class NtkConvergenceAnalysis : IAnalysisModule
 
         var all = new List<Plot>
         {
-            MsePanel("Test error, every mapping", "test_mse", "theory_test_mse", runs, mappings, colors, log: true),
-            MsePanel("Train error, every mapping", "train_mse", "theory_train_mse", runs, mappings, colors, log: true, Alignment.LowerLeft),
+            MsePanel("Test error, every mapping", NtkConvergenceContract.TestMse, NtkConvergenceContract.TheoryTestMse, runs, mappings, colors, log: true),
+            MsePanel("Train error, every mapping", NtkConvergenceContract.TrainMse, NtkConvergenceContract.TheoryTrainMse, runs, mappings, colors, log: true, Alignment.LowerLeft),
         };
         (png, svg) = FigureWriter.Save(Path.Combine(context.OutDir, "fig3-all-mappings"), all, columns: 2);
         yield return new FigureResult("fig3-all-mappings", "Every mapping against the theory", "Tancik et al. Fig. 12 (supplement)",
@@ -356,7 +356,7 @@ public sealed class NtkConvergenceAnalysis : IAnalysisModule
             var steps = StepsOf(runs, mapping);
             for (int b = 0; b < Bands.Length; b++)
             {
-                var values = MeanOverSeeds(runs, mapping, $"residual/{Bands[b]}");
+                var values = MeanOverSeeds(runs, mapping, NtkConvergenceContract.Residual(Bands[b]));
                 if (values.Length == 0) continue;
                 var ys = LogAxis.Log10(values);
                 plotted.AddRange(ys);
@@ -386,8 +386,8 @@ public sealed class NtkConvergenceAnalysis : IAnalysisModule
         foreach (var byMapping in runs.GroupBy(r => r.Mapping).OrderBy(g => NtkConvergenceData.Order(g.Key)))
         {
             string Final(string metric) => byMapping.Where(r => r.Series.ContainsKey(metric)).Select(r => r[metric][^1]).DefaultIfEmpty(double.NaN).Average().ToString("G3", CultureInfo.InvariantCulture);
-            rows.Add([NtkConvergenceData.Label(byMapping.Key), Final("train_mse"), Final("theory_train_mse"), Final("linearized_train_mse"),
-                Final("test_mse"), Final("theory_test_mse"), byMapping.Average(HighResidualRatio).ToString("G3", CultureInfo.InvariantCulture),
+            rows.Add([NtkConvergenceData.Label(byMapping.Key), Final(NtkConvergenceContract.TrainMse), Final(NtkConvergenceContract.TheoryTrainMse), Final(NtkConvergenceContract.LinearizedTrainMse),
+                Final(NtkConvergenceContract.TestMse), Final(NtkConvergenceContract.TheoryTestMse), byMapping.Average(HighResidualRatio).ToString("G3", CultureInfo.InvariantCulture),
                 byMapping.Average(r => r.EmpiricalNtkError).ToString("F3", CultureInfo.InvariantCulture)]);
         }
         yield return new ReportTable(["mapping", "train MSE", "theory", "linearised", "test MSE", "theory", "r_high (NTK-5)", "‖Θ_emp − Θ‖/‖Θ‖ at init"], rows);

@@ -1,6 +1,6 @@
 using ScottPlot;
 
-namespace FourierRepro.Analysis.Ntk;
+namespace FourierRepro.Analysis.NtkConditioning;
 
 // ScottPlot 5 has no log axis: values are plotted as log10 and the axis gets decade ticks labelled 10ⁿ, with
 // minor ticks at 2..9 × 10ⁿ.

@@ -3,12 +3,12 @@ using FourierRepro.Analysis.Plotting;
 using FourierRepro.Storage;
 using ScottPlot;
 
-namespace FourierRepro.Analysis.Ntk;
+namespace FourierRepro.Analysis.NtkConditioning;
 
 // Tancik et al. 2020, Fig. 2: the analytic NTK without and with Fourier feature mappings, and the claims it supports.
 public sealed class NtkKernelsAnalysis : IAnalysisModule
 {
-    public const string ExperimentName = "ntk-kernels";
+    public const string ExperimentName = NtkKernelsContract.Experiment;
     // NTK-2: a kernel that depends on x − x′ only has zero spread along its diagonals up to float64 round-off of a
     // recursion of arccos, sin and cos (~1e-15 per operation, a few hundred operations): 1e-12 is round-off, not structure.
     const double MaxSpreadBasic = 1e-12;
@@ -66,13 +66,18 @@ public sealed class NtkKernelsAnalysis : IAnalysisModule
 
     sealed record Data(long RunId, double[] V, NdArray KernelNone, NdArray KernelBasic, double[] Powers, NdArray Rows, NdArray Dft);
 
-    static Data? Load(AnalysisContext context)
+    // The newest completed run, loaded once per report (and seed filter) for every claim, figure and table. (Cached as a
+    // one-element tuple: a struct, so that "no run" is cached too.)
+    static Data? Load(AnalysisContext context) => context.Cached(ExperimentName, c => ValueTuple.Create(Read(c))).Item1;
+
+    static Data? Read(AnalysisContext context)
     {
         var run = context.CompletedRuns(ExperimentName).LastOrDefault();
         if (run is null) return null;
         var db = context.Db;
-        return new Data(run.Id, db.RequireArray(run.Id, "heatmap_v").Data, db.RequireArray(run.Id, "kernel_none"), db.RequireArray(run.Id, "kernel_basic"),
-            db.RequireArray(run.Id, "powers").Data, db.RequireArray(run.Id, "kernel_row"), db.RequireArray(run.Id, "kernel_row_dft"));
+        return new Data(run.Id, db.RequireArray(run.Id, NtkKernelsContract.HeatmapV).Data, db.RequireArray(run.Id, NtkKernelsContract.KernelNone),
+            db.RequireArray(run.Id, NtkKernelsContract.KernelBasic), db.RequireArray(run.Id, NtkKernelsContract.Powers).Data,
+            db.RequireArray(run.Id, NtkKernelsContract.KernelRow), db.RequireArray(run.Id, NtkKernelsContract.KernelRowDft));
     }
 
     // std/mean of K(x_i, x_{i+d}) over i, for each lag d = 1..H/2.
