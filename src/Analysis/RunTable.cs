@@ -10,7 +10,7 @@ public static class RunTable
     public static void Print(TextWriter output, ResultsDbContext db, string? experiment)
     {
         var runs = db.Runs.AsNoTracking().Where(r => experiment == null || r.Experiment == experiment).OrderBy(r => r.Id).ToList();
-        var keyMetrics = db.MetricDefinitions.AsNoTracking().Where(m => m.Goal != "none").ToList()
+        var keyMetrics = db.MetricDefinitions.AsNoTracking().Where(m => m.Goal != MetricGoal.None).ToList()
             .GroupBy(m => m.Experiment).ToDictionary(g => g.Key, g => g.Select(m => m.Name).ToList());
         output.WriteLine($"{"id",5} {"experiment",-24} {"scale",-8} {"seed",4} {"label",-28} {"status",-11} {"time",8}  final metrics");
         foreach (var r in runs)

@@ -5,6 +5,7 @@ namespace FourierRepro.Contracts;
 public static class CommonNames
 {
     public const string Loss = "loss";                              // metric series: the training loss before each update
+    public const string X = "x";                                    // the input grid of a 1D problem
     public const string Target = "target";                          // the training target
     public const string Phases = "phases";                          // [K] φ_i of a phased sine sum
     public const string Frequencies = "frequencies";                // [K] k_i

@@ -17,6 +17,6 @@ public static class ImageFitContract
     ];
 
     // Arrays, RGB in [0, 1], row 0 at the top.
-    public const string Target = "target";         // [S, S, 3] step 0: the image (recorded by the experiment)
-    public const string Prediction = "prediction"; // [S, S, 3] step Iterations: the trained network on every pixel
+    public const string Target = CommonNames.Target;         // [S, S, 3] step 0: the image (recorded by the experiment)
+    public const string Prediction = CommonNames.Prediction; // [S, S, 3] step Iterations: the trained network on every pixel
 }

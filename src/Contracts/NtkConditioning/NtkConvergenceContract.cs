@@ -42,11 +42,11 @@ public static class NtkConvergenceContract
     ];
 
     // Arrays.
-    public const string X = "x";                                  // [N] step 0: x = linspace(0, 1, N, endpoint=False)
-    public const string Target = "target";                        // [N] step 0
+    public const string X = CommonNames.X;                                  // [N] step 0: x = linspace(0, 1, N, endpoint=False)
+    public const string Target = CommonNames.Target;                        // [N] step 0
     public const string TrainIndex = "train_index";               // [T] step 0: indices into x of the training points
     public const string NtkEigenvalues = "ntk_eigenvalues";       // [T] step 0: of the analytic NTK on the training points
     public const string InitialPrediction = "initial_prediction"; // [N] step 0: the untrained network
-    public const string Prediction = "prediction";                // [N] step Iterations: the trained network
+    public const string Prediction = CommonNames.Prediction;                // [N] step Iterations: the trained network
     public const string TheoryPrediction = "theory_prediction";   // [N] step Iterations: the theory
 }

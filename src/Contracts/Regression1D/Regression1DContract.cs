@@ -17,11 +17,11 @@ public static class Regression1DContract
     ];
 
     // Arrays.
-    public const string X = "x";                                // [G] step 0: the grid on [0, 1)
-    public const string Target = "target";                      // [K, G] step 0: the signals
+    public const string X = CommonNames.X;                                // [G] step 0: the grid on [0, 1)
+    public const string Target = CommonNames.Target;                      // [K, G] step 0: the signals
     public const string InitialTrainMse = "initial_mse_train";  // [K] step 0: the untrained networks, per signal
     public const string InitialTestMse = "initial_mse_test";    // [K] step 0
-    public const string Prediction = "prediction";              // [K, G] step Iterations: the trained networks
+    public const string Prediction = CommonNames.Prediction;              // [K, G] step Iterations: the trained networks
     public const string FinalTrainMse = "final_mse_train";      // [K] step Iterations, per signal
     public const string FinalTestMse = "final_mse_test";        // [K] step Iterations
 }

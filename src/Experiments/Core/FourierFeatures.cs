@@ -71,7 +71,7 @@ public sealed class InputMapping
             b[j - 1, 0] = j;
             a[j - 1] = double.IsPositiveInfinity(p) ? (j == 1 ? 1 : 0) : Math.Pow(j, -p);
         }
-        return new(double.IsPositiveInfinity(p) ? "p=inf" : $"p={p}", 1, false, 0, b, a, true);
+        return new(PowerMappingNames.Name(p), 1, false, 0, b, a, true);
     }
 
     // Encodes rows of v ([N, d], row-major) into [N, OutputDim], in float64 (for kernels).
