@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 
 namespace FourierRepro.Storage;
@@ -36,6 +35,4 @@ public static class ResultsQueries
 
     public static NdArray RequireArray(this ResultsDbContext db, long runId, string name, long? step = null) =>
         db.ReadArray(runId, name, step) ?? throw new InvalidDataException($"run {runId}: no array '{name}' recorded");
-
-    public static JsonElement Config(this RunRecord run) => JsonDocument.Parse(run.ConfigJson).RootElement;
 }

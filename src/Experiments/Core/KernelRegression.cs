@@ -41,12 +41,6 @@ public sealed class LinearDynamics
         w = torch.matmul(td, vectors).contiguous().data<double>().ToArray();
     }
 
-    public static LinearDynamics FromKernel(NtkSpec spec, Tensor xTrain, Tensor? xTest)
-    {
-        using var scope = torch.NewDisposeScope();
-        return new LinearDynamics(Ntk.Kernel(spec, xTrain, xTrain), xTest is null ? null : Ntk.Kernel(spec, xTest, xTrain));
-    }
-
     // f_train(t) and f_test(t) for the given start (f0Train [n], f0Test [m], may be empty when there are no test points).
     public (double[] Train, double[] Test) Predict(ReadOnlySpan<double> y, ReadOnlySpan<double> f0Train, ReadOnlySpan<double> f0Test, double time)
     {

@@ -58,14 +58,11 @@ public sealed class ImagesEndToEndTests(SmokeSuite suite)
     [InlineData("SS-2", true)]
     [InlineData("SS-3", true)]
     [InlineData("R1D-1", true)]
-    public void Claim_holds_at_smoke_scale_and_not_on_its_control(string claimId, bool effectAtSmoke)
+    public void Effect_at_smoke_scale_and_not_on_its_control_evaluated_from_the_runs(string claimId, bool effectAtSmoke)
     {
-        using var db = suite.Open();
-        var check = db.ClaimChecks.AsNoTracking().Where(c => c.ClaimId == claimId && c.Scale == "smoke").OrderByDescending(c => c.Id).FirstOrDefault();
-        Assert.True(check is not null, $"{claimId} was not evaluated");
+        // Whether each claim passes where required is SmokeSuiteTests' catalog-wide test; this one evaluates the
+        // measure directly, including where the test has no power at smoke.
         var claim = Modules().SelectMany(m => m.Claims).Single(c => c.Id == claimId);
-        if (claim.RequiredAt.Contains("smoke"))
-            Assert.True(check.Passed, $"{claimId}: {check.Verdict}, measured {check.Measured}, expected {check.Expectation}; {check.Details}");
         using var context = new AnalysisContext(suite.Open(), "smoke", suite.ReportDir);
         var result = claim.Evaluate(context)!;
         Assert.Null(result.NotEvaluatedReason);
