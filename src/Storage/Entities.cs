@@ -5,7 +5,7 @@ namespace FourierRepro.Storage;
 
 public sealed class ExperimentRecord
 {
-    public required string Name { get; set; }            // e.g. "spectral-bias"; the key
+    public required string Name { get; set; }            // e.g. spectral-bias (ExperimentInfo.Name); the key
     public required string Paper { get; set; }           // e.g. "Rahaman et al. 2019"
     public required string Reproduces { get; set; }      // e.g. "Fig. 1"
     public required string Summary { get; set; }
