@@ -27,11 +27,12 @@ public sealed record AnalysisContext(ResultsDbContext Db, string Scale, string O
 
     // Loaded data, by (kind, seed filter): a module loads its typed data once per report and hands it to every claim
     // and figure. Shared by the copies `with { Seeds = … }` makes, hence the seed filter in the key.
-    readonly Dictionary<(string, (int, int)?), object> cache = [];
+    // A null result ("no run") is cached too.
+    readonly Dictionary<(string, (int, int)?), object?> cache = [];
 
-    public T Cached<T>(string key, Func<AnalysisContext, T> load) where T : notnull
+    public T Cached<T>(string key, Func<AnalysisContext, T> load)
     {
-        if (cache.TryGetValue((key, Seeds), out var hit)) return (T)hit;
+        if (cache.TryGetValue((key, Seeds), out var hit)) return (T)hit!;
         var value = load(this);
         cache[(key, Seeds)] = value;
         return value;

@@ -53,7 +53,7 @@ public static class Cli
             ClaimEvaluator.PrintTable(output, checks, s);
             if (r.GetValue(bySeedBlock))
             {
-                var blocks = SeedBlock.FromSeeds(modules.SelectMany(m => context.CompletedRuns(m.Experiment)).Select(run => run.Seed));
+                var blocks = SeedBlock.InRuns(context, modules);
                 if (blocks.Count == 0) output.WriteLine("No runs: no seed blocks to compare.");
                 else ClaimEvaluator.PrintByBlock(output, ClaimEvaluator.EvaluateByBlock(context, modules, blocks), s);
             }

@@ -27,10 +27,13 @@ public sealed class CatalogAgreementTests(SmokeSuite suite)
     ];
 
     // The recorded names a contract declares: its public string constants other than the experiment's name.
-    static List<(string Const, string Value)> DeclaredNames(Type contract) =>
-        contract.GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral && f.FieldType == typeof(string) && f.Name != "Experiment")
-            .Select(f => (f.Name, (string)f.GetRawConstantValue()!)).ToList();
+    static List<(string Const, string Value)> DeclaredNames(Type contract) => StringConstants(contract).Where(c => c.Const != "Experiment").ToList();
+
+    // A type's public string constants, (name, value).
+    internal static IEnumerable<(string Const, string Value)> StringConstants(Type type) =>
+        type.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => (f.Name, (string)f.GetRawConstantValue()!));
 
     [Fact]
     public void The_experiment_catalog_the_analysis_catalog_and_the_contracts_name_the_same_experiments()
@@ -100,9 +103,7 @@ public sealed class ContractLiteralTests
         var root = RepoRoot();
         var names = typeof(ConfigJson).Assembly.GetTypes()
             .Where(t => t.Name.EndsWith("Contract", StringComparison.Ordinal) || t.Name == nameof(CommonNames))
-            .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
-            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
-            .Select(f => (Const: f.Name, Value: (string)f.GetRawConstantValue()!))
+            .SelectMany(CatalogAgreementTests.StringConstants)
             .Where(x => x.Const == "Experiment" || x.Value.Contains('_') || x.Value.Contains('/'))
             .Select(x => x.Value).Distinct().ToList();
         Assert.True(names.Count > 40, $"only {names.Count} names found: the contracts' naming changed?");
@@ -111,7 +112,8 @@ public sealed class ContractLiteralTests
                         && !p.Contains($"{Path.DirectorySeparatorChar}Contracts{Path.DirectorySeparatorChar}") && !p.Contains("Migrations"))
             .ToList();
         Assert.NotEmpty(sources);
-        var offenders = sources.SelectMany(p => names.Where(n => File.ReadAllText(p).Contains($"\"{n}\"")).Select(n => $"{Path.GetRelativePath(root, p)}: \"{n}\"")).ToList();
+        var offenders = sources.Select(p => (Path: p, Text: File.ReadAllText(p)))
+            .SelectMany(f => names.Where(n => f.Text.Contains($"\"{n}\"")).Select(n => $"{Path.GetRelativePath(root, f.Path)}: \"{n}\"")).ToList();
         Assert.True(offenders.Count == 0, "recorded names written outside src/Contracts: " + string.Join("; ", offenders));
     }
 }

@@ -162,4 +162,8 @@ public sealed record SeedBlock(int First, int Last)
         }
         return blocks;
     }
+
+    // The blocks of the seeds of every completed run of the modules' experiments (within the context's seed filter).
+    public static List<SeedBlock> InRuns(AnalysisContext context, IEnumerable<IAnalysisModule> modules) =>
+        FromSeeds(modules.SelectMany(m => context.CompletedRuns(m.Experiment)).Select(r => r.Seed));
 }

@@ -28,9 +28,8 @@ public static class ImageRegressionData
         public IEnumerable<string> DatasetsPresent => Datasets.Where(d => Runs.Any(r => r.Dataset == d));
     }
 
-    // Loaded once per report (and seed filter): every claim, figure and table gets the same objects. (Cached as a
-    // one-element tuple: a struct, so that "no run" is cached too.)
-    public static Data? Load(AnalysisContext context) => context.Cached(Experiment, c => ValueTuple.Create(Read(c))).Item1;
+    // Loaded once per report (and seed filter): every claim, figure and table gets the same objects.
+    public static Data? Load(AnalysisContext context) => context.Cached(Experiment, Read);
 
     static Data? Read(AnalysisContext context)
     {

@@ -19,13 +19,11 @@ public sealed record ImageRun(
 
 public static class ImageRunData
 {
-    public const string TrainPsnr = ImageFitContract.TrainPsnr, TestPsnr = ImageFitContract.TestPsnr, FullPsnr = ImageFitContract.FullPsnr;
-
     public static ImageRun Load(ResultsDbContext db, RunRecord run, string dataset, string mapping, string image, double log2Sigma = double.NaN)
     {
-        var (steps, train) = db.MetricSeries(run.Id, TrainPsnr);
-        var test = db.MetricSeries(run.Id, TestPsnr).Values;
-        var full = db.MetricSeries(run.Id, FullPsnr).Values;
+        var (steps, train) = db.MetricSeries(run.Id, ImageFitContract.TrainPsnr);
+        var test = db.MetricSeries(run.Id, ImageFitContract.TestPsnr).Values;
+        var full = db.MetricSeries(run.Id, ImageFitContract.FullPsnr).Values;
         if (steps.Length == 0 || test.Length != steps.Length || full.Length != steps.Length)
             throw new InvalidDataException($"run {run.Id}: PSNR series missing or of different lengths");
         return new ImageRun(run.Id, run.Seed, dataset, mapping, image, log2Sigma, steps, train, test, full);

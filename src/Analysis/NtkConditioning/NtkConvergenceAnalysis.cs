@@ -206,7 +206,7 @@ public sealed class NtkConvergenceAnalysis : IAnalysisModule
     static ClaimResult? NoMappingWorst(AnalysisContext context) => WithInitialControl(NtkConvergenceData.Load(context), runs =>
         SeedOrdering(runs, seed =>
         {
-            var none = seed.FirstOrDefault(r => r.Mapping == NtkConvergenceData.None);
+            var none = seed.FirstOrDefault(r => r.Mapping == PowerMappingNames.None);
             var powered = seed.Where(r => r.IsPowerMapping).ToList();
             if (none is null || powered.Count == 0) return null;
             return (Math.Log(FinalTestMse(none) / powered.Max(FinalTestMse)), powered, "");

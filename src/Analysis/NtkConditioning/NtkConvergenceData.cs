@@ -20,7 +20,6 @@ public sealed record ConvergenceRun(
 public static class NtkConvergenceData
 {
     public const string Experiment = NtkConvergenceContract.Experiment;
-    public const string None = PowerMappingNames.None;
     public static readonly string[] SeriesNames =
     [
         NtkConvergenceContract.TrainMse, NtkConvergenceContract.TestMse, NtkConvergenceContract.TheoryTrainMse, NtkConvergenceContract.TheoryTestMse,
@@ -48,23 +47,21 @@ public static class NtkConvergenceData
             series[name] = values;
             if (steps.Length == 0) steps = s.Select(v => (double)v).ToArray();
         }
-        return new ConvergenceRun(run.Id, run.Seed, mapping, Power(mapping), config.Width, steps, series,
+        return new ConvergenceRun(run.Id, run.Seed, mapping, PowerMappingNames.Power(mapping), config.Width, steps, series,
             db.RequireArray(run.Id, NtkConvergenceContract.X).Data, db.RequireArray(run.Id, NtkConvergenceContract.Target).Data,
             db.RequireArray(run.Id, NtkConvergenceContract.TrainIndex).Data.Select(v => (int)v).ToArray(),
             db.RequireArray(run.Id, NtkConvergenceContract.Prediction).Data, db.RequireArray(run.Id, NtkConvergenceContract.TheoryPrediction).Data,
             db.FinalMetric(run.Id, NtkConvergenceContract.EmpiricalNtkRelError));
     }
 
-    public static double Power(string mapping) => PowerMappingNames.Power(mapping);
-
     // Display order: no mapping first, then increasing p, p = ∞ last.
     public static double Order(string mapping)
     {
-        if (mapping == None) return double.NegativeInfinity;
-        double p = Power(mapping);
+        if (mapping == PowerMappingNames.None) return double.NegativeInfinity;
+        double p = PowerMappingNames.Power(mapping);
         return double.IsNaN(p) ? double.MaxValue : p;
     }
 
     public static string Label(string mapping) =>
-        mapping == None ? "No mapping" : double.IsPositiveInfinity(Power(mapping)) ? "p = ∞" : mapping.Replace("=", " = ");
+        mapping == PowerMappingNames.None ? "No mapping" : double.IsPositiveInfinity(PowerMappingNames.Power(mapping)) ? "p = ∞" : mapping.Replace("=", " = ");
 }

@@ -66,9 +66,8 @@ public sealed class NtkKernelsAnalysis : IAnalysisModule
 
     sealed record Data(long RunId, double[] V, NdArray KernelNone, NdArray KernelBasic, double[] Powers, NdArray Rows, NdArray Dft);
 
-    // The newest completed run, loaded once per report (and seed filter) for every claim, figure and table. (Cached as a
-    // one-element tuple: a struct, so that "no run" is cached too.)
-    static Data? Load(AnalysisContext context) => context.Cached(ExperimentName, c => ValueTuple.Create(Read(c))).Item1;
+    // The newest completed run, loaded once per report (and seed filter) for every claim, figure and table.
+    static Data? Load(AnalysisContext context) => context.Cached(ExperimentName, Read);
 
     static Data? Read(AnalysisContext context)
     {

@@ -88,7 +88,7 @@ public static class ReportWriter
         yield return new ReportTable(["id", "verdict", "effect", "bound", "control", "p", "95% CI", "n", "claim (paper)"],
             empirical.Select(c => new[]
             {
-                c.Claim.Id, new ReportVerdict(c.Verdict, c.Holds, c.State == ClaimState.NotEvaluated, c.Reason, c.State != ClaimState.NotRequiredFailed).ToString(),
+                c.Claim.Id, Verdict(c, c.Verdict, c.Reason),
                 Effect(c), c.Claim.Expectation,
                 c.Result?.Control is { } k ? $"{k.Measured:G4} ({(k.EffectHolds ? "effect holds!" : "absent")})" : "—",
                 c.Result?.Test is { } t ? t.PValue.ToString("G3") : "—",
@@ -101,7 +101,7 @@ public static class ReportWriter
         {
             yield return new ReportHeading(3, "Identity checks (implementation, true by construction)");
             yield return new ReportTable(["id", "verdict", "measured", "bound", "what it checks"],
-                identities.Select(c => new[] { c.Claim.Id, new ReportVerdict(c.Verdict, c.Holds, c.State == ClaimState.NotEvaluated, c.Reason).ToString(), Effect(c), c.Claim.Expectation, c.Claim.Statement }).ToList());
+                identities.Select(c => new[] { c.Claim.Id, Verdict(c, c.Verdict, c.Reason), Effect(c), c.Claim.Expectation, c.Claim.Statement }).ToList());
         }
         yield return new ReportHeading(3, "How each claim is measured");
         foreach (var c in claims)
@@ -120,7 +120,7 @@ public static class ReportWriter
     // claim's verdict on each block on its own: a claim reproduced on one block only is not robust at this scale.
     static IEnumerable<ReportBlock> ReplicationBlocks(AnalysisContext context, IReadOnlyList<IAnalysisModule> modules)
     {
-        var blocks = SeedBlock.FromSeeds(modules.SelectMany(m => context.CompletedRuns(m.Experiment)).Select(r => r.Seed));
+        var blocks = SeedBlock.InRuns(context, modules);
         yield return new ReportHeading(3, "Replication on fresh seeds");
         if (blocks.Count < 2)
         {
@@ -136,11 +136,16 @@ public static class ReportWriter
             byBlock[0].Checks.Select(c => new[] { c.Claim.Id }.Concat(byBlock.Select(b =>
             {
                 var k = b.Checks.First(x => x.Claim.Id == c.Claim.Id);
-                return new ReportVerdict(ClaimEvaluator.BlockCell(k), k.Holds, k.State == ClaimState.NotEvaluated, "", k.State != ClaimState.NotRequiredFailed).ToString();
+                return Verdict(k, ClaimEvaluator.BlockCell(k), "");
             })).ToArray()).ToList());
         foreach (var (block, checks) in byBlock)
             yield return new ReportParagraph($"Seeds {block}: {ClaimEvaluator.Summary(checks, context.Scale)}.");
     }
+
+    // A claim's verdict as a table cell: green where it holds, red where a required claim does not, amber where a claim
+    // not required at this scale does not, grey where it was not evaluated.
+    static string Verdict(ClaimCheck c, string text, string reason) =>
+        new ReportVerdict(text, c.Holds, c.State == ClaimState.NotEvaluated, reason, c.State != ClaimState.NotRequiredFailed).ToString();
 
     static string Effect(ClaimCheck c) => c.Result is null || c.State == ClaimState.NotEvaluated ? "—" : c.Result.Measured.ToString("G4");
 

@@ -36,7 +36,7 @@ public sealed record RunRequest(RunnerOptions Options, Scale Scale, IReadOnlyLis
     public static RunRequest Resolve(IConfiguration configuration)
     {
         var options = BindRunner(configuration.GetSection(RunnerOptions.Section));
-        if (!ScaleNames.TryParse(options.Scale, out var scale)) throw new ConfigException($"unknown scale '{options.Scale}' (known: smoke, standard, paper)");
+        if (!ScaleNames.TryParse(options.Scale, out var scale)) throw new ConfigException($"unknown scale '{options.Scale}' (known: {string.Join(", ", ScaleNames.All)})");
         if (options.Seeds is <= 0) throw new ConfigException($"--seeds must be a positive number, not {options.Seeds}");
         if (options.FirstSeed <= 0) throw new ConfigException($"--first-seed must be a positive number, not {options.FirstSeed}");
         if (options.Device is not ("auto" or "cpu" or "cuda")) throw new ConfigException($"unknown device '{options.Device}' (known: auto, cpu, cuda)");
@@ -84,7 +84,7 @@ public sealed record RunRequest(RunnerOptions Options, Scale Scale, IReadOnlyLis
             foreach (var byScale in byName.GetChildren())
             {
                 if (!ScaleNames.TryParse(byScale.Key, out var scale))
-                    throw new ConfigException($"unknown scale '{byScale.Key}' in '{FirstKey(byScale)}' (known: smoke, standard, paper)");
+                    throw new ConfigException($"unknown scale '{byScale.Key}' in '{FirstKey(byScale)}' (known: {string.Join(", ", ScaleNames.All)})");
                 if (byScale.Value is not null) throw new ConfigException($"'{byScale.Path}' has a value; expected {ExperimentsSection}:<name>:<scale>:<Setting>");
                 var fromFile = Settings(byScale);
                 var fromSet = scale == runScale && running.Contains(experiment) && fromCommandLine.TryGetValue(experiment.Info.Name, out var s) ? s : [];
