@@ -433,12 +433,14 @@ public sealed class FigureContentTests(TinySuite suite)
                 values.Add(Math.Clamp(value(r, c), 0, 1));
                 lum.Add(Luminance(heat.GetPixel(c, rows - 1 - r)));
             }
-        if (Spread(values) > 0.05)
+        // Measured on the tiny suite: 0.98-0.999 where the values spread over 0.04 or more (8-bit colours); the perturbation
+        // heat-map with its frequencies reversed gives 0.87.
+        if (Spread(values) > 0.04)
         {
             double p = Pearson(values, lum);
-            Assert.True(p > 0.9, $"{what}: heat-map luminance against the recorded values: Pearson {p:F3}, expected > 0.9");
+            Assert.True(p > 0.95, $"{what}: heat-map luminance against the recorded values: Pearson {p:F3}, expected > 0.95");
         }
-        else Assert.True(Spread(lum) < 0.15, $"{what}: the recorded values are flat (spread {Spread(values):F3}), the heat-map's luminance spreads {Spread(lum):F3} (tolerance 0.15)");
+        else Assert.True(Spread(lum) < 0.1, $"{what}: the recorded values are flat (spread {Spread(values):F3}), the heat-map's luminance spreads {Spread(lum):F3} (tolerance 0.15)");
     }
 
     // The panel's embedded bitmap is the recorded [S, S, 3] image, to the byte (ImagePanels rounds to 8 bits).
