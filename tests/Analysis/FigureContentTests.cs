@@ -486,22 +486,6 @@ public sealed class FigureContentTests(TinySuite suite)
         for (int i = 0; i < a.Count; i++) { sab += (a[i] - ma) * (b[i] - mb); saa += (a[i] - ma) * (a[i] - ma); sbb += (b[i] - mb) * (b[i] - mb); }
         return saa == 0 || sbb == 0 ? 0 : sab / Math.Sqrt(saa * sbb);
     }
-
-    // FIGURE_CONTENT_KEEP=DIR copies the tiny suite's figures and database there (to look at them).
-    [Fact]
-    public void Keep_figures_when_asked()
-    {
-        var keep = Environment.GetEnvironmentVariable("FIGURE_CONTENT_KEEP");
-        if (string.IsNullOrEmpty(keep)) return;
-        foreach (var module in AnalysisCatalog.All) suite.Figures(module.Experiment);
-        foreach (var file in Directory.EnumerateFiles(suite.Out, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(keep, Path.GetRelativePath(suite.Out, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target, overwrite: true);
-        }
-        File.Copy(suite.Db, Path.Combine(keep, "tiny.db"), overwrite: true);
-    }
 }
 
 // A figure's SVG as FigureWriter writes it: one nested <svg x= y=> per panel (ScottPlot's own SVG of that panel).
