@@ -1,5 +1,7 @@
+using System.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace FourierRepro.Storage;
 
@@ -122,6 +124,13 @@ public static class ResultsDatabase
             throw;
         }
     }
+
+    // A write transaction that holds SQLite's write lock from its first statement on: Microsoft.Data.Sqlite begins a
+    // non-deferred Serializable transaction with BEGIN IMMEDIATE. A read-decide-write (is this run free? take it) in a
+    // deferred transaction would let two processes both read "free" before either writes. Waits for the lock up to the
+    // busy timeout. (LeaseTests checks that a second one waits.)
+    public static IDbContextTransaction BeginWriteTransaction(this ResultsDbContext db) =>
+        db.Database.BeginTransaction(IsolationLevel.Serializable);
 
     // Opens an existing results database for reading and for Analysis's own rows (claim checks, artifacts).
     public static ResultsDbContext OpenExisting(string path)
