@@ -21,11 +21,12 @@ public static class Cli
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda (default: auto, CUDA when this build and the machine have it)" };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default: one per core)" };
         var force = new Option<bool>("--force") { Description = "Re-run runs that are already completed" };
+        var leaseTimeout = new Option<int?>("--lease-timeout") { Description = "Seconds without a heartbeat after which a run held by another worker is taken as abandoned and re-run here (default 300; heartbeats every 10 s, or timeout/10 when shorter; give all workers of one database the same value)" };
         var set = new Option<string[]>("--set") { Description = "Override an experiment setting: experiment.Setting=value (repeatable), e.g. spectral-bias.Iterations=500", AllowMultipleArgumentsPerToken = false };
 
         var run = new Command("run", "Run experiments into the results database, skipping runs already completed")
         {
-            experimentsArg, scale, seeds, firstSeed, db, device, threads, force, set,
+            experimentsArg, scale, seeds, firstSeed, db, device, threads, force, set, leaseTimeout,
         };
         run.SetAction((result, token) =>
         {
@@ -39,6 +40,7 @@ public static class Cli
             if (result.GetValue(device) is { } dv) values[$"{RunnerOptions.Section}:Device"] = dv;
             if (result.GetValue(threads) is { } t) values[$"{RunnerOptions.Section}:Threads"] = t.ToString();
             if (result.GetValue(force)) values[$"{RunnerOptions.Section}:Force"] = "true";
+            if (result.GetValue(leaseTimeout) is { } lt) values[$"{RunnerOptions.Section}:LeaseTimeoutSeconds"] = lt.ToString();
             var sets = result.GetValue(set) ?? [];
             for (int i = 0; i < sets.Length; i++) values[$"{RunnerOptions.Section}:Set:{i}"] = sets[i];
             return RunHostAsync(values, token);
