@@ -76,7 +76,9 @@ public static class ResultsDatabase
         {
             throw new ResultsDatabaseException($"--db {path}: unreadable SQLite file ({e.Message.Split('\n')[0]})");
         }
-        if (tables.Count == 0) return;
+        // Only EF's own tables: a database another process is creating right now (its Migrate holds the lock row and has
+        // not committed the schema yet); our Migrate waits for that lock.
+        if (tables.All(t => t is "__EFMigrationsLock" or "__EFMigrationsHistory")) return;
         if (!tables.Contains("__EFMigrationsHistory") || !tables.Contains("runs"))
             throw new ResultsDatabaseException($"--db {path}: a SQLite file, but not a FourierRepro results database (tables: {string.Join(", ", tables.Take(5))})");
         using var db = CreateContext(full);

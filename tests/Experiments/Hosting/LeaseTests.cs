@@ -158,6 +158,23 @@ public sealed class LeaseTests : IDisposable
     }
 
     [Fact]
+    public void A_database_another_worker_is_creating_is_not_refused_as_foreign()
+    {
+        // What a second worker can find while the first one's Migrate holds EF's lock and has not committed the schema.
+        var db = dir.File("creating.db");
+        using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "CREATE TABLE \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL PRIMARY KEY, \"Timestamp\" TEXT NOT NULL)";
+            cmd.ExecuteNonQuery();
+        }
+        ResultsDatabase.Validate(db);
+        using var opened = ResultsDatabase.Open(db);
+        Assert.Empty(opened.Database.GetPendingMigrations());
+    }
+
+    [Fact]
     public async Task The_heartbeat_renews_the_lease_and_a_lease_taken_over_stops_the_run_and_its_writes()
     {
         var db = dir.File("beat.db");
