@@ -21,6 +21,7 @@ param(
     [string[]] $Experiments = @('all'),
     [ValidateRange(1, [int]::MaxValue)] [int] $FirstSeed = 1,
     [string] $Shard = '',   # K/N or auto: only that part of the plan, and no report (merge the shards first)
+    [ValidateRange(0, 64)] [int] $Workers = 0,   # host processes sharing the database; 0 = 2 on a CPU with 2+ cores, else 1
     [switch] $Force
 )
 $ErrorActionPreference = 'Stop'
@@ -40,8 +41,35 @@ Write-Host "== experiments ($($Experiments -join ', ')) at scale $Scale into $Db
 $runArgs = @('run') + $Experiments + @('--scale', $Scale, '--device', $Device, '--db', $Db, '--first-seed', $FirstSeed)
 if ($Force) { $runArgs += '--force' }
 if ($Shard) { $runArgs += @('--shard', $Shard) }
-dotnet $experimentsDll @runArgs
-$runExit = $LASTEXITCODE
+if ($Workers -eq 0) { $Workers = if ($Device -ne 'cuda' -and [Environment]::ProcessorCount -ge 2) { 2 } else { 1 } }
+if ($Workers -eq 1) {
+    dotnet $experimentsDll @runArgs
+    $runExit = $LASTEXITCODE
+} else {
+    # Several workers on one database take the plan's runs one at a time through leases (README: several workers on one
+    # database), each with its share of the cores: most runs' steps are too small to use two threads well (Core/
+    # TorchThreads runs them on one), so two runs side by side finish sooner than one after another. Bad input is
+    # decided once, by a dry run, before any worker starts.
+    $check = dotnet $experimentsDll @runArgs --dry-run 2>&1
+    if ($LASTEXITCODE -ne 0) { $check | Where-Object { $_ -like 'error:*' } | Write-Host; exit $LASTEXITCODE }
+    $threads = [Math]::Max(1, [Math]::Floor([Environment]::ProcessorCount / $Workers))
+    Write-Host "== $Workers workers, $threads torch thread(s) each"
+    $jobs = 1..$Workers | ForEach-Object {
+        if ($_ -gt 1) { Start-Sleep -Seconds 1 }  # the first worker creates and migrates a new database alone
+        Start-ThreadJob -ArgumentList $_, $experimentsDll, ($runArgs + @('--threads', $threads)) -ScriptBlock {
+            param($k, $dll, $arguments)
+            & dotnet $dll @arguments 2>&1 | ForEach-Object { "[worker $k] $_" }
+            [pscustomobject]@{ Worker = $k; Exit = $LASTEXITCODE }
+        }
+    }
+    $exits = @()
+    do {
+        foreach ($item in ($jobs | Receive-Job)) { if ($item -is [string]) { Write-Host $item } else { $exits += $item.Exit } }
+        Start-Sleep -Milliseconds 250
+    } while ($jobs | Where-Object { $_.State -notin 'Completed', 'Failed', 'Stopped' })
+    foreach ($item in ($jobs | Receive-Job)) { if ($item -is [string]) { Write-Host $item } else { $exits += $item.Exit } }
+    $runExit = if ($exits -contains 2) { 2 } elseif ($exits -contains 130) { 130 } elseif ($exits.Count -lt $Workers -or ($exits | Where-Object { $_ -ne 0 })) { 1 } else { 0 }
+}
 if ($runExit -eq 2 -or $runExit -eq 130) { exit $runExit }  # bad input, or interrupted: nothing to report yet
 if ($Shard) {
     # One shard holds part of the runs: a report from it alone would evaluate the claims on a fraction of the units.
