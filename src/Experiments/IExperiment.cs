@@ -51,6 +51,10 @@ public interface IExperiment
 
     void Run(object config, RunContext context, IRunRecorder recorder);
 
+    // Estimated seconds of one run of this grid point on the development machine (Core/CostModel): what a shard split
+    // balances. A pure function of the configuration, so every node computes the same split.
+    double EstimatedSeconds(object config);
+
     // The canonical JSON of the configuration defaults at `scale` (the paper's own settings at Scale.Paper), kept in the
     // database so that a report can list where a run's settings differ from the paper's.
     string DefaultsJson(Scale scale);
@@ -72,6 +76,9 @@ public abstract class Experiment<TConfig> : IExperiment where TConfig : class
 
     protected abstract void Run(TConfig config, RunContext context, IRunRecorder recorder);
 
+    // The run's main loops counted through Core/CostModel (training steps, evaluation sweeps, kernels).
+    protected abstract double EstimatedSeconds(TConfig config);
+
     public IReadOnlyList<PlannedConfig> Plan(Scale scale, IReadOnlyDictionary<string, string> overrides)
     {
         var config = ConfigOverrides.Apply(Defaults(scale), overrides, Info.Name);
@@ -81,6 +88,8 @@ public abstract class Experiment<TConfig> : IExperiment where TConfig : class
     }
 
     void IExperiment.Run(object config, RunContext context, IRunRecorder recorder) => Run((TConfig)config, context, recorder);
+
+    double IExperiment.EstimatedSeconds(object config) => EstimatedSeconds((TConfig)config);
 
     public string DefaultsJson(Scale scale) => ConfigOverrides.CanonicalJson(Defaults(scale));
 }

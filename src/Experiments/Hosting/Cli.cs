@@ -21,11 +21,13 @@ public static class Cli
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda (default: auto, CUDA when this build and the machine have it)" };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default: one per core)" };
         var force = new Option<bool>("--force") { Description = "Re-run runs that are already completed" };
+        var shard = new Option<string>("--shard") { Description = "Run only part K of N of the plan (K/N, 1 <= K <= N; parts balanced by estimated cost, the same on every node), or auto: from FOURIER_SHARD, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX with FOURIER_SHARD_COUNT" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (every run with its estimated seconds, and its shard with --shard) and train nothing; the database is not opened" };
         var set = new Option<string[]>("--set") { Description = "Override an experiment setting: experiment.Setting=value (repeatable), e.g. spectral-bias.Iterations=500", AllowMultipleArgumentsPerToken = false };
 
         var run = new Command("run", "Run experiments into the results database, skipping runs already completed")
         {
-            experimentsArg, scale, seeds, firstSeed, db, device, threads, force, set,
+            experimentsArg, scale, seeds, firstSeed, db, device, threads, force, set, shard, dryRun,
         };
         run.SetAction((result, token) =>
         {
@@ -39,6 +41,8 @@ public static class Cli
             if (result.GetValue(device) is { } dv) values[$"{RunnerOptions.Section}:Device"] = dv;
             if (result.GetValue(threads) is { } t) values[$"{RunnerOptions.Section}:Threads"] = t.ToString();
             if (result.GetValue(force)) values[$"{RunnerOptions.Section}:Force"] = "true";
+            if (result.GetValue(shard) is { } sh) values[$"{RunnerOptions.Section}:Shard"] = sh;
+            if (result.GetValue(dryRun)) values[$"{RunnerOptions.Section}:DryRun"] = "true";
             var sets = result.GetValue(set) ?? [];
             for (int i = 0; i < sets.Length; i++) values[$"{RunnerOptions.Section}:Set:{i}"] = sets[i];
             return RunHostAsync(values, token);
@@ -95,6 +99,12 @@ public static class Cli
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return RunOutcome.BadInput;
+        }
+
+        if (request.Options.DryRun)
+        {
+            PlanPrinter.Print(Console.Out, request);
+            return RunOutcome.Success;
         }
 
         builder.Services.AddSingleton(request);

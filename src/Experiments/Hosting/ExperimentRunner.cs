@@ -51,6 +51,10 @@ public sealed class ExperimentRunner(RunRequest request, RunOutcome outcome,
         var provenance = Provenance.Collect(device, threads);
         log.LogInformation("Plan: {Runs} runs of {Experiments} at scale {Scale} into {Db} on {Device} with {Threads} threads",
             plan.Count, string.Join(", ", experiments.Select(e => e.Info.Name)), scale.Name(), o.Db, provenance.Device, threads);
+        if (request.Shard is { } shard)
+            log.LogInformation("Shard {Shard}: {Runs} of the plan's {Total} runs, estimated {Seconds:F0} s of {TotalSeconds:F0} s ({Share:P0})",
+                shard, plan.Count, request.FullPlan.Count, plan.Sum(r => r.EstimatedSeconds), request.FullPlan.Sum(r => r.EstimatedSeconds),
+                plan.Sum(r => r.EstimatedSeconds) / Math.Max(1e-9, request.FullPlan.Sum(r => r.EstimatedSeconds)));
 
         int completed = 0, skipped = 0, failed = 0;
         for (int i = 0; i < plan.Count; i++)

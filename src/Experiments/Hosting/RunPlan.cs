@@ -3,6 +3,11 @@ namespace FourierRepro.Experiments.Hosting;
 public sealed record PlannedRun(IExperiment Experiment, Scale Scale, int Seed, PlannedConfig Config, string ConfigJson, string ConfigHash)
 {
     public string Description => $"{Experiment.Info.Name} {Config.Label} seed {Seed}";
+
+    // The run's identity as text (experiment, scale, seed, configuration hash): what a shard split orders by.
+    public string IdentityKey => $"{Experiment.Info.Name}|{Scale.Name()}|{Seed}|{ConfigHash}";
+
+    public double EstimatedSeconds { get; } = Experiment.EstimatedSeconds(Config.Config);
 }
 
 public static class RunPlan

@@ -19,6 +19,8 @@ public sealed class RunnerOptions
     public int Threads { get; set; }                // torch intra-op threads; 0 = one per core
     public bool Force { get; set; }                 // re-run completed runs too
     public string[] Set { get; set; } = [];         // experiment.Key=value overrides of experiment settings
+    public string? Shard { get; set; }              // K/N or auto: only the K-th of N cost-balanced parts of the plan
+    public bool DryRun { get; set; }                // print the plan (runs, estimated seconds, shards) and train nothing
 
     public static IReadOnlyList<string> Names { get; } =
         typeof(RunnerOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).ToArray();
@@ -29,11 +31,15 @@ public sealed class RunnerOptions
 // applied to its typed configuration and the plan built. The runner gets typed values only.
 public sealed record RunRequest(RunnerOptions Options, Scale Scale, IReadOnlyList<IExperiment> Experiments, IReadOnlyList<PlannedRun> Plan)
 {
+    // The shard this process runs, with the whole plan it is a part of (Plan is then the shard's runs only).
+    public ShardSpec? Shard { get; init; }
+    public IReadOnlyList<PlannedRun> FullPlan { get; init; } = Plan;
+
     public const string ExperimentsSection = "Experiments"; // Experiments:<name>:<scale>:<Setting>
 
     // Throws ConfigException (naming the configuration key at fault) or ResultsDatabaseException. Reads nothing
     // but the configuration and the file system: the database is neither opened nor created.
-    public static RunRequest Resolve(IConfiguration configuration)
+    public static RunRequest Resolve(IConfiguration configuration, Func<string, string?>? environment = null)
     {
         var options = BindRunner(configuration.GetSection(RunnerOptions.Section));
         if (!ScaleNames.TryParse(options.Scale, out var scale)) throw new ConfigException($"unknown scale '{options.Scale}' (known: {string.Join(", ", ScaleNames.All)})");
@@ -52,8 +58,9 @@ public sealed record RunRequest(RunnerOptions Options, Scale Scale, IReadOnlyLis
         CheckFileOverrides(configuration.GetSection(ExperimentsSection), experiments, scale, RunPlan.ParseSettings(options.Set, experiments));
         var plan = RunPlan.Build(experiments, scale, options.Seeds, options.Set,
             name => Settings(configuration.GetSection($"{ExperimentsSection}:{name}:{scale.Name()}")), options.FirstSeed);
-        ResultsDatabase.Validate(options.Db);
-        return new RunRequest(options, scale, experiments, plan);
+        ShardSpec? shard = options.Shard is null ? null : ShardSpec.Parse(options.Shard, environment ?? Environment.GetEnvironmentVariable);
+        if (!options.DryRun) ResultsDatabase.Validate(options.Db);
+        return new RunRequest(options, scale, experiments, shard is { } s ? Shards.Select(plan, s) : plan) { Shard = shard, FullPlan = plan };
     }
 
     // A key the binder would skip silently (FOURIER_Runner__Scael=smoke) is an error; so is a value it cannot convert.

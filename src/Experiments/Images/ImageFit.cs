@@ -46,6 +46,10 @@ public static class ImageFit
         return result;
     }
 
+    // Training on the (size/2)² grid and the prediction of the whole size² image at every frame (Core/CostModel).
+    public static double EstimatedSeconds(MlpShape shape, int size, int iterations, int recordEvery) =>
+        CostModel.Training(shape, (long)size * size / 4, iterations) + CostModel.Forward(shape, (long)size * size, CostModel.Frames(iterations, recordEvery));
+
     public static double Psnr(double mse) => -10 * Math.Log10(mse);
 
     static double Mse(Tensor a, Tensor b) => (a.to(ScalarType.Float64) - b.to(ScalarType.Float64)).square().mean().item<double>();

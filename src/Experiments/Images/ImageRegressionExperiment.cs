@@ -54,6 +54,19 @@ public sealed class ImageRegressionExperiment : Experiment<ImageRegressionConfig
         };
     }
 
+    // Training on the (Resolution/2)² grid, and the prediction on the full Resolution² image at every frame.
+    protected override double EstimatedSeconds(ImageRegressionConfig c)
+    {
+        int inputDim = c.Mappings.Length != 1 ? 2 * c.GaussianFeatures : c.Mappings[0] switch
+        {
+            ImageRegressionConfig.None => 2,
+            ImageRegressionConfig.Basic => 4,
+            ImageRegressionConfig.PosEnc => 4 * c.PosEncPerAxis,
+            _ => 2 * c.GaussianFeatures,
+        };
+        return ImageFit.EstimatedSeconds(new MlpShape(inputDim, c.Width, c.Depth, 3), c.Resolution, c.Iterations, c.RecordEvery);
+    }
+
     protected override IEnumerable<string> Validate(ImageRegressionConfig c)
     {
         foreach (var d in c.Datasets)

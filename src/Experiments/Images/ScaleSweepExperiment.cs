@@ -48,6 +48,9 @@ public sealed class ScaleSweepExperiment : Experiment<ScaleSweepConfig>
         _ => new(),
     };
 
+    protected override double EstimatedSeconds(ScaleSweepConfig c) =>
+        ImageFit.EstimatedSeconds(new MlpShape(2 * c.GaussianFeatures, c.Width, c.Depth, 3), c.Resolution, c.Iterations, c.RecordEvery);
+
     protected override IEnumerable<string> Validate(ScaleSweepConfig c)
     {
         if (c.Log2Sigmas.Length == 0) yield return "Log2Sigmas is empty";

@@ -37,6 +37,13 @@ public sealed class ManifoldSpectralBiasExperiment : Experiment<ManifoldSpectral
         _ => new(),
     };
 
+    protected override double EstimatedSeconds(ManifoldSpectralBiasConfig c)
+    {
+        var shape = new MlpShape(2, c.Width, c.Depth, 1);
+        bool classify = c.Tasks.Length == 1 && c.Tasks[0] == ManifoldSpectralBiasConfig.Classification;
+        return CostModel.Training(shape, c.Points, c.Iterations) + (classify ? CostModel.Forward(shape, (long)c.DecisionGrid * c.DecisionGrid, 1) : 0);
+    }
+
     protected override IEnumerable<string> Validate(ManifoldSpectralBiasConfig c)
     {
         if (c.Tasks.Length == 0) yield return "Tasks is empty";

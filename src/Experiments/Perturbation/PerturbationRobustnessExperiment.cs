@@ -38,6 +38,11 @@ public sealed class PerturbationRobustnessExperiment : Experiment<PerturbationRo
         _ => new(),
     };
 
+    // Training, and the two sweeps (initial and trained network): every δ and direction one forward pass, DirectionBatch at a time.
+    protected override double EstimatedSeconds(PerturbationRobustnessConfig c) =>
+        CostModel.Training(SineSumProblem.Shape(c), c.Points, c.Iterations)
+        + CostModel.Forward(SineSumProblem.Shape(c), c.Points, 2L * c.PerturbationSteps * c.Directions / Math.Max(1, c.DirectionBatch), c.DirectionBatch);
+
     protected override IEnumerable<string> Validate(PerturbationRobustnessConfig c)
     {
         foreach (var problem in SineSumProblem.Validate(c)) yield return problem;

@@ -32,6 +32,18 @@ public sealed class SamplingWidthExperiment : Experiment<SamplingWidthConfig>
         _ => new(),
     };
 
+    // The sparse-feature networks (every distribution, sweep value and signal) and the dense baseline, in batches.
+    protected override double EstimatedSeconds(SamplingWidthConfig c)
+    {
+        double Batched(int members, int inputDim)
+        {
+            var shape = new MlpShape(inputDim, c.Width, c.Depth, 1);
+            int batch = Math.Max(1, c.MaxMembersPerBatch), full = members / batch, rest = members % batch;
+            return full * CostModel.Training(shape, c.TrainPoints, c.Iterations, batch) + (rest > 0 ? CostModel.Training(shape, c.TrainPoints, c.Iterations, rest) : 0);
+        }
+        return Batched(c.Distributions.Length * c.SweepValues.Length * c.Signals, 2 * c.Features) + Batched(c.Signals, c.TrainPoints);
+    }
+
     protected override IEnumerable<string> Validate(SamplingWidthConfig c)
     {
         if (c.Alphas.Length == 0) yield return "Alphas is empty";

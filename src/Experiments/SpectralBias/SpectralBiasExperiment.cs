@@ -32,6 +32,9 @@ public sealed class SpectralBiasExperiment : Experiment<SpectralBiasConfig>
         _ => new(),
     };
 
+    protected override double EstimatedSeconds(SpectralBiasConfig c) =>
+        CostModel.Training(SineSumProblem.Shape(c, c.Mapping == SpectralBiasConfig.FlatFourierMapping ? c.Points : 1), c.Points, c.Iterations);
+
     protected override IEnumerable<string> Validate(SpectralBiasConfig c)
     {
         if (c.Cases.Length == 0) yield return "Cases is empty";

@@ -33,6 +33,12 @@ public sealed class ReluSpectrumDecayExperiment : Experiment<ReluSpectrumDecayCo
         _ => new(),
     };
 
+    protected override double EstimatedSeconds(ReluSpectrumDecayConfig c)
+    {
+        var shape = new MlpShape(1, c.Widths[0], c.Depths[0], 1);
+        return CostModel.Training(shape, c.Points, c.Iterations) + CostModel.Forward(shape, c.GridPoints + 1, 2); // measured at init and trained
+    }
+
     protected override IEnumerable<string> Validate(ReluSpectrumDecayConfig c)
     {
         if (c.Depths.Length == 0 || c.Widths.Length == 0) yield return "Depths and Widths must not be empty";
