@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Compares two FourierRepro results databases, for deploy/slurm/test-local.sh (standard library only).
 
-  compare_results.py runs A.db B.db [--scale S] [--rtol R]
+  compare_results.py runs A.db B.db [--scale S] [--rtol R] [--subset]
       The same run identities (experiment, scale, seed, config_hash) with the same status; for every identity in
       both, the same metric rows (name, step, value, NaN flag) and arrays (name, step, dtype, shape, values).
       Compared exactly first; where values differ, the largest relative difference |a-b|/max(|a|,|b|) is
       printed with where it is, and the databases count as equal only if it is within --rtol (default 0: exact).
+      --subset: B may hold runs that A does not (one shard against a full run).
   compare_results.py claims A.db B.db --scale S
       The latest recorded verdict of every claim at scale S (claim_checks, as `claims` and `report` write it).
   compare_results.py times SHARDS_DIR LOGS_DIR
@@ -77,14 +78,14 @@ class Worst:
             self.value, self.where = r, where
 
 
-def compare_runs(a_path, b_path, scale, rtol):
+def compare_runs(a_path, b_path, scale, rtol, subset=False):
     a, b = connect(a_path), connect(b_path)
     ra, rb = runs(a, scale), runs(b, scale)
     problems = []
     print(f"runs: {len(ra)} in {a_path}, {len(rb)} in {b_path}" + (f" (scale {scale})" if scale else ""))
     for key in sorted(set(ra) - set(rb)):
         problems.append(f"only in A: {key} {ra[key]['label']} ({ra[key]['status']})")
-    for key in sorted(set(rb) - set(ra)):
+    for key in sorted(set(rb) - set(ra)) if not subset else []:
         problems.append(f"only in B: {key} {rb[key]['label']} ({rb[key]['status']})")
     common = sorted(set(ra) & set(rb))
     for key in common:
@@ -234,6 +235,7 @@ def main():
     r.add_argument("b")
     r.add_argument("--scale")
     r.add_argument("--rtol", type=float, default=0.0)
+    r.add_argument("--subset", action="store_true", help="A may hold fewer runs than B (e.g. one shard against a full run)")
     c = sub.add_parser("claims")
     c.add_argument("a")
     c.add_argument("b")
@@ -243,7 +245,7 @@ def main():
     t.add_argument("logs_dir")
     args = p.parse_args()
     if args.command == "runs":
-        return compare_runs(args.a, args.b, args.scale, args.rtol)
+        return compare_runs(args.a, args.b, args.scale, args.rtol, args.subset)
     if args.command == "claims":
         return compare_claims(args.a, args.b, args.scale)
     return shard_times(args.shards_dir, args.logs_dir)
