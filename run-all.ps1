@@ -10,6 +10,8 @@
   dotnet tool restore; dotnet pwsh ./run-all.ps1 -Scale smoke
 .EXAMPLE
   dotnet pwsh ./run-all.ps1 -Scale paper -Device cuda      # on a GPU machine (builds with -p:TorchBackend=cuda)
+.EXAMPLE
+  dotnet pwsh ./run-all.ps1 -Scale paper -Shard 2/4 -Db shards/2.db   # one part of the plan; no report (merge first)
 #>
 # No [CmdletBinding()]: its -Debug common parameter has the alias -db, which would clash with -Db.
 param(
@@ -18,6 +20,7 @@ param(
     [string] $Db = 'results/fourier.db',
     [string[]] $Experiments = @('all'),
     [ValidateRange(1, [int]::MaxValue)] [int] $FirstSeed = 1,
+    [string] $Shard = '',   # K/N or auto: only that part of the plan, and no report (merge the shards first)
     [switch] $Force
 )
 $ErrorActionPreference = 'Stop'
@@ -36,9 +39,15 @@ $analysisDll = 'src/Analysis/bin/Release/net10.0/FourierRepro.Analysis.dll'
 Write-Host "== experiments ($($Experiments -join ', ')) at scale $Scale into $Db"
 $runArgs = @('run') + $Experiments + @('--scale', $Scale, '--device', $Device, '--db', $Db, '--first-seed', $FirstSeed)
 if ($Force) { $runArgs += '--force' }
+if ($Shard) { $runArgs += @('--shard', $Shard) }
 dotnet $experimentsDll @runArgs
 $runExit = $LASTEXITCODE
 if ($runExit -eq 2 -or $runExit -eq 130) { exit $runExit }  # bad input, or interrupted: nothing to report yet
+if ($Shard) {
+    # One shard holds part of the runs: a report from it alone would evaluate the claims on a fraction of the units.
+    Write-Host "== shard $Shard done into $Db; when every shard is done: merge --into merged.db <shard databases>, then report --db merged.db"
+    exit $runExit
+}
 
 Write-Host "== analysis: figures, claims and report in reports/$Scale"
 # The report uses every completed run at this scale, whatever its seeds; with -FirstSeed it uses that block only.

@@ -21,6 +21,7 @@ public static class Hosts
     public static Task<int> Experiments(params string[] args) => FourierRepro.Experiments.Hosting.Cli.RunAsync(args);
     public static Task<int> Experiments(CancellationToken token, params string[] args) => FourierRepro.Experiments.Hosting.Cli.RunAsync(args, token);
     public static Task<int> Analysis(params string[] args) => FourierRepro.Analysis.Cli.RunAsync(args, TextWriter.Null);
+    public static Task<int> Analysis(TextWriter output, params string[] args) => FourierRepro.Analysis.Cli.RunAsync(args, output);
 }
 
 public static class Files

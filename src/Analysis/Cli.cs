@@ -73,9 +73,25 @@ public static class Cli
             return Ok;
         }));
 
-        var root = new RootCommand("FourierRepro analysis: figures, claims and reports from the results database (never trains)")
+        // Here and not in Experiments: a cluster's merge-and-report job then needs one executable, and merging is a pure
+        // storage operation (Storage's DatabaseMerge); Analysis never trains and references only Contracts and Storage.
+        var into = new Option<string>("--into") { Description = "The merged database: created when absent; when it exists, its runs count as one more input", Required = true };
+        var inputs = new Argument<string[]>("inputs") { Arity = ArgumentArity.ZeroOrMore, Description = "Shard databases (never modified)" };
+        var merge = new Command("merge", "Merge shard databases into one: every run (keyed by experiment, scale, seed, config hash; a completed copy wins) " +
+            "with its metrics and arrays, and the experiments and metric definitions. claim_checks and artifacts are not copied: run `claims` or " +
+            "`report` on the merged file. Exits 2, leaving --into unchanged, when two inputs hold different completed results for one run")
         {
-            report, claims, runs,
+            into, inputs,
+        };
+        merge.SetAction(r => Guard(output, () =>
+        {
+            DatabaseMerge.Merge(r.GetValue(into)!, r.GetValue(inputs) ?? []).Print(output);
+            return Ok;
+        }));
+
+        var root = new RootCommand("FourierRepro analysis: figures, claims and reports from the results database (never trains); merges shard databases")
+        {
+            report, claims, runs, merge,
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

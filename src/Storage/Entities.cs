@@ -14,6 +14,7 @@ public sealed class ExperimentRecord
 
 public static class RunStatus
 {
+    public const string Pending = "pending";         // planned (by a `run` that has started its plan), not yet started
     public const string Running = "running";
     public const string Completed = "completed";
     public const string Failed = "failed";
@@ -40,6 +41,10 @@ public sealed class RunRecord
     public DateTime? FinishedAt { get; set; }
     public double? DurationSeconds { get; set; }
     public string? Error { get; set; }
+    // The lease of the worker that trains (or last trained) the run: host:pid:suffix, kept after the run ends for
+    // diagnosis; null while pending. A `running` row whose heartbeat is older than the lease timeout is taken over.
+    public string? WorkerId { get; set; }
+    public DateTime? HeartbeatAt { get; set; }           // UTC; written every few seconds while the run trains
 }
 
 // What a metric means, declared once per experiment (STYLE 11): which direction is better and its unit.

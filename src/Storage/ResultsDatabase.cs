@@ -1,5 +1,7 @@
+using System.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace FourierRepro.Storage;
 
@@ -74,7 +76,9 @@ public static class ResultsDatabase
         {
             throw new ResultsDatabaseException($"--db {path}: unreadable SQLite file ({e.Message.Split('\n')[0]})");
         }
-        if (tables.Count == 0) return;
+        // Only EF's own tables: a database another process is creating right now (its Migrate holds the lock row and has
+        // not committed the schema yet); our Migrate waits for that lock.
+        if (tables.All(t => t is "__EFMigrationsLock" or "__EFMigrationsHistory")) return;
         if (!tables.Contains("__EFMigrationsHistory") || !tables.Contains("runs"))
             throw new ResultsDatabaseException($"--db {path}: a SQLite file, but not a FourierRepro results database (tables: {string.Join(", ", tables.Take(5))})");
         using var db = CreateContext(full);
@@ -122,6 +126,13 @@ public static class ResultsDatabase
             throw;
         }
     }
+
+    // A write transaction that holds SQLite's write lock from its first statement on: Microsoft.Data.Sqlite begins a
+    // non-deferred Serializable transaction with BEGIN IMMEDIATE. A read-decide-write (is this run free? take it) in a
+    // deferred transaction would let two processes both read "free" before either writes. Waits for the lock up to the
+    // busy timeout. (LeaseTests checks that a second one waits.)
+    public static IDbContextTransaction BeginWriteTransaction(this ResultsDbContext db) =>
+        db.Database.BeginTransaction(IsolationLevel.Serializable);
 
     // Opens an existing results database for reading and for Analysis's own rows (claim checks, artifacts).
     public static ResultsDbContext OpenExisting(string path)

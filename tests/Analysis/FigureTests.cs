@@ -48,7 +48,22 @@ public sealed class TinySuite : IDisposable
 
     public ResultsDbContext Open() => ResultsDatabase.OpenExisting(Db);
 
-    public void Dispose() => dir.Dispose();
+    // FIGURE_KEEP=DIR keeps the tiny suite's figures and database there, to look at them.
+    public void Dispose()
+    {
+        if (Environment.GetEnvironmentVariable("FIGURE_KEEP") is { Length: > 0 } keep)
+        {
+            foreach (var module in AnalysisCatalog.All) Figures(module.Experiment);
+            foreach (var file in Directory.EnumerateFiles(Out, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(keep, Path.GetRelativePath(Out, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target, overwrite: true);
+            }
+            File.Copy(Db, Path.Combine(keep, "tiny.db"), overwrite: true);
+        }
+        dir.Dispose();
+    }
 }
 
 [CollectionDefinition(Name)]

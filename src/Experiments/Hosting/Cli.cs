@@ -23,11 +23,12 @@ public static class Cli
         var force = new Option<bool>("--force") { Description = "Re-run runs that are already completed" };
         var shard = new Option<string>("--shard") { Description = "Run only part K of N of the plan (K/N, 1 <= K <= N; parts balanced by estimated cost, the same on every node), or auto: from FOURIER_SHARD, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX with FOURIER_SHARD_COUNT" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (every run with its estimated seconds, and its shard with --shard) and train nothing; the database is not opened" };
+        var leaseTimeout = new Option<int?>("--lease-timeout") { Description = "Seconds without a heartbeat after which a run held by another worker is taken as abandoned and re-run here (default 300; heartbeats every 10 s, or timeout/10 when shorter; give all workers of one database the same value)" };
         var set = new Option<string[]>("--set") { Description = "Override an experiment setting: experiment.Setting=value (repeatable), e.g. spectral-bias.Iterations=500", AllowMultipleArgumentsPerToken = false };
 
         var run = new Command("run", "Run experiments into the results database, skipping runs already completed")
         {
-            experimentsArg, scale, seeds, firstSeed, db, device, threads, force, set, shard, dryRun,
+            experimentsArg, scale, seeds, firstSeed, db, device, threads, force, set, shard, dryRun, leaseTimeout,
         };
         run.SetAction((result, token) =>
         {
@@ -43,6 +44,7 @@ public static class Cli
             if (result.GetValue(force)) values[$"{RunnerOptions.Section}:Force"] = "true";
             if (result.GetValue(shard) is { } sh) values[$"{RunnerOptions.Section}:Shard"] = sh;
             if (result.GetValue(dryRun)) values[$"{RunnerOptions.Section}:DryRun"] = "true";
+            if (result.GetValue(leaseTimeout) is { } lt) values[$"{RunnerOptions.Section}:LeaseTimeoutSeconds"] = lt.ToString();
             var sets = result.GetValue(set) ?? [];
             for (int i = 0; i < sets.Length; i++) values[$"{RunnerOptions.Section}:Set:{i}"] = sets[i];
             return RunHostAsync(values, token);

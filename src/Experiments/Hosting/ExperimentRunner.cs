@@ -12,8 +12,9 @@ public sealed class RunOutcome
     public int ExitCode { get; set; } = Success;
 }
 
-// Runs the plan RunRequest built: skips the runs completed with the same identity, runs the rest one after another,
-// and stops the application when done. A faulted BackgroundService would still exit 0, so the exit code is set
+// Runs the plan RunRequest built: records every planned run without a row as pending, then takes the runs one after
+// another through RunLeases (skipping those completed with the same identity and those another worker holds, so that
+// several processes on one database and plan train every run once), and stops the application when done. A faulted BackgroundService would still exit 0, so the exit code is set
 // explicitly.
 public sealed class ExperimentRunner(RunRequest request, RunOutcome outcome,
     ProgressDisplay progress, IHostApplicationLifetime lifetime, ILogger<ExperimentRunner> log) : BackgroundService
@@ -46,34 +47,54 @@ public sealed class ExperimentRunner(RunRequest request, RunOutcome outcome,
         var (o, scale, experiments, plan) = request;
         var device = TorchSetup.SelectDevice(o.Device);
         int threads = TorchSetup.ConfigureThreads(o.Threads);
+        var me = Worker.Start();
+        var leaseTimeout = TimeSpan.FromSeconds(o.LeaseTimeoutSeconds);
 
-        using (var db = ResultsDatabase.Open(o.Db)) Register(db, experiments);
         var provenance = Provenance.Collect(device, threads);
-        log.LogInformation("Plan: {Runs} runs of {Experiments} at scale {Scale} into {Db} on {Device} with {Threads} threads",
-            plan.Count, string.Join(", ", experiments.Select(e => e.Info.Name)), scale.Name(), o.Db, provenance.Device, threads);
+        int pending;
+        using (var db = ResultsDatabase.Open(o.Db))
+        {
+            Register(db, experiments);
+            pending = RunLeases.AddPending(db, plan, provenance);
+        }
+        log.LogInformation("Plan: {Runs} runs ({Pending} new, recorded pending) of {Experiments} at scale {Scale} into {Db} on {Device} with {Threads} threads, as worker {Worker}",
+            plan.Count, pending, string.Join(", ", experiments.Select(e => e.Info.Name)), scale.Name(), o.Db, provenance.Device, threads, me.Id);
         if (request.Shard is { } shard)
             log.LogInformation("Shard {Shard}: {Runs} of the plan's {Total} runs, estimated {Seconds:F0} s of {TotalSeconds:F0} s ({Share:P0})",
                 shard, plan.Count, request.FullPlan.Count, plan.Sum(r => r.EstimatedSeconds), request.FullPlan.Sum(r => r.EstimatedSeconds),
                 plan.Sum(r => r.EstimatedSeconds) / Math.Max(1e-9, request.FullPlan.Sum(r => r.EstimatedSeconds)));
 
-        int completed = 0, skipped = 0, failed = 0;
+        int completed = 0, skipped = 0, failed = 0, leftToOthers = 0, failedElsewhere = 0;
         for (int i = 0; i < plan.Count; i++)
         {
             var run = plan[i];
             using var db = ResultsDatabase.Open(o.Db);
-            var existing = db.Runs.SingleOrDefault(r => r.Experiment == run.Experiment.Info.Name && r.Scale == run.Scale.Name() && r.Seed == run.Seed && r.ConfigHash == run.ConfigHash);
-            if (existing?.Status == RunStatus.Completed && !o.Force)
+            var attempt = RunLeases.TryTake(db, run, provenance, me, o.Force, leaseTimeout);
+            switch (attempt.Outcome)
             {
-                skipped++;
-                continue;
+                case LeaseOutcome.Completed:
+                    skipped++;
+                    continue;
+                case LeaseOutcome.HeldByOther:
+                    log.LogInformation("Skipped {Description}: held by worker {Worker} (heartbeat {Age:F0} s ago)", run.Description, attempt.OtherWorker, attempt.HeartbeatAge?.TotalSeconds);
+                    leftToOthers++;
+                    continue;
+                case LeaseOutcome.FailedByOther:
+                    log.LogWarning("Skipped {Description}: it failed in worker {Worker} during this plan and is not retried here (run the plan again to retry it)", run.Description, attempt.OtherWorker);
+                    failedElsewhere++;
+                    continue;
             }
-            var record = StartRecord(db, existing, run, provenance);
-            var recorder = new StorageRecorder(db, record.Id, record.StartedAt);
+            var record = attempt.Record!;
+            if (attempt.OtherWorker is { } stale)
+                log.LogWarning("Taking over {Description} (run {RunId}) from worker {Worker}: its last heartbeat was {Age:F0} s ago, beyond the lease timeout of {Timeout} s",
+                    run.Description, record.Id, stale, attempt.HeartbeatAge?.TotalSeconds, o.LeaseTimeoutSeconds);
+            using var lease = new HeldLease(o.Db, record.Id, run.Description, me.Id, leaseTimeout, log, cancellation);
+            var recorder = new StorageRecorder(db, lease, record.StartedAt);
             progress.BeginRun(i + 1, plan.Count, run.Description);
             try
             {
-                run.Experiment.Run(run.Config.Config, new RunContext { Seed = run.Seed, Device = device, Cancellation = cancellation, Progress = progress }, recorder);
-                recorder.Complete();
+                run.Experiment.Run(run.Config.Config, new RunContext { Seed = run.Seed, Device = device, Cancellation = lease.Token, Progress = progress }, recorder);
+                if (!recorder.Complete()) throw new LeaseLostException(record.Id, lease.LostTo);
                 progress.EndRun(RunStatus.Completed);
                 completed++;
             }
@@ -84,21 +105,34 @@ public sealed class ExperimentRunner(RunRequest request, RunOutcome outcome,
                 log.LogWarning("Interrupted: run {RunId} ({Description}) is marked interrupted and will re-run next time", record.Id, run.Description);
                 return RunOutcome.Interrupted;
             }
+            catch (Exception) when (lease.Lost)
+            {
+                // Taken over (HeldLease logged it): the row is the new holder's now. Not a failure of the run.
+                progress.EndRun("taken over", $"by worker {lease.LostTo}");
+                leftToOthers++;
+            }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 var reason = e is TrainingDivergedException ? e.Message : $"{e.GetType().Name}: {e.Message.Split('\n')[0]}";
-                recorder.Fail(RunStatus.Failed, e is TrainingDivergedException ? reason : e.ToString());
-                progress.EndRun(RunStatus.Failed, reason);
-                log.LogError("Run {RunId} ({Description}) failed: {Reason}", record.Id, run.Description, reason);
-                failed++;
+                if (recorder.Fail(RunStatus.Failed, e is TrainingDivergedException ? reason : e.ToString()))
+                {
+                    progress.EndRun(RunStatus.Failed, reason);
+                    log.LogError("Run {RunId} ({Description}) failed: {Reason}", record.Id, run.Description, reason);
+                    failed++;
+                }
+                else leftToOthers++; // the lease was lost while it failed: the new holder decides
             }
         }
-        log.LogInformation("Done: {Completed} completed, {Skipped} already completed (skipped), {Failed} failed", completed, skipped, failed);
+        log.LogInformation("Done: {Completed} completed, {Skipped} already completed (skipped), {Failed} failed, {LeftToOthers} left to other workers (held by them), "
+            + "{FailedElsewhere} failed in other workers during this plan (not retried)", completed, skipped, failed, leftToOthers, failedElsewhere);
         return failed > 0 ? RunOutcome.RunFailed : RunOutcome.Success;
     }
 
+    // In a write transaction: two workers starting together would otherwise both find an experiment missing and both
+    // insert it.
     static void Register(ResultsDbContext db, IEnumerable<IExperiment> experiments)
     {
+        using var tx = db.BeginWriteTransaction();
         foreach (var e in experiments)
         {
             var row = db.Experiments.Find(e.Info.Name);
@@ -117,38 +151,6 @@ public sealed class ExperimentRunner(RunRequest request, RunOutcome outcome,
             }
         }
         db.SaveChanges();
-    }
-
-    // A new row, or the row of a failed / interrupted / stale-running (or, with --force, completed) run reset:
-    // its old rows are deleted and it starts again.
-    static RunRecord StartRecord(ResultsDbContext db, RunRecord? existing, PlannedRun run, Provenance p)
-    {
-        using var tx = db.Database.BeginTransaction();
-        var record = existing ?? new RunRecord
-        {
-            Experiment = run.Experiment.Info.Name, Scale = run.Scale.Name(), Seed = run.Seed, Label = run.Config.Label,
-            ConfigJson = run.ConfigJson, ConfigHash = run.ConfigHash, Status = RunStatus.Running,
-            Device = p.Device, CodeVersion = p.CodeVersion, LibraryVersions = p.LibraryVersions, Host = p.Host,
-        };
-        if (existing is not null)
-        {
-            db.Metrics.Where(m => m.RunId == existing.Id).ExecuteDelete();
-            db.Arrays.Where(a => a.RunId == existing.Id).ExecuteDelete();
-        }
-        else db.Runs.Add(record);
-        record.Status = RunStatus.Running;
-        record.Attempts++;
-        record.Device = p.Device;
-        record.Threads = p.Threads;
-        record.CodeVersion = p.CodeVersion;
-        record.LibraryVersions = p.LibraryVersions;
-        record.Host = p.Host;
-        record.StartedAt = DateTime.UtcNow;
-        record.FinishedAt = null;
-        record.DurationSeconds = null;
-        record.Error = null;
-        db.SaveChanges();
         tx.Commit();
-        return record;
     }
 }

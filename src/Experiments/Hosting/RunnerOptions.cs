@@ -21,6 +21,7 @@ public sealed class RunnerOptions
     public string[] Set { get; set; } = [];         // experiment.Key=value overrides of experiment settings
     public string? Shard { get; set; }              // K/N or auto: only the K-th of N cost-balanced parts of the plan
     public bool DryRun { get; set; }                // print the plan (runs, estimated seconds, shards) and train nothing
+    public int LeaseTimeoutSeconds { get; set; } = 300; // a running run whose heartbeat is older is taken over (HeldLease)
 
     public static IReadOnlyList<string> Names { get; } =
         typeof(RunnerOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).ToArray();
@@ -47,6 +48,7 @@ public sealed record RunRequest(RunnerOptions Options, Scale Scale, IReadOnlyLis
         if (options.FirstSeed <= 0) throw new ConfigException($"--first-seed must be a positive number, not {options.FirstSeed}");
         if (options.Device is not ("auto" or "cpu" or "cuda")) throw new ConfigException($"unknown device '{options.Device}' (known: auto, cpu, cuda)");
         if (options.Threads < 0) throw new ConfigException($"--threads must be 0 (one per core) or positive, not {options.Threads}");
+        if (options.LeaseTimeoutSeconds <= 0) throw new ConfigException($"--lease-timeout must be a positive number of seconds, not {options.LeaseTimeoutSeconds}");
         if (options.Experiments.Length == 0) throw new ConfigException("name at least one experiment, or all (see `list`)");
         foreach (var e in options.Experiments)
             if (e != "all" && ExperimentCatalog.Find(e) is null)

@@ -5,11 +5,14 @@ namespace FourierRepro.Experiments.Hosting;
 
 // Buffers what a run records and writes it in batched transactions. The run becomes `completed` in the same
 // transaction as its last rows, so a completed run always has all its data; a crash loses only the run in flight.
-public sealed class StorageRecorder(ResultsDbContext db, long runId, DateTime startedAt) : IRunRecorder
+// Every flush first renews the worker's lease, in the flush's transaction: when the run was taken over by another worker,
+// nothing is written (the new holder has reset the row and records its own attempt).
+public sealed class StorageRecorder(ResultsDbContext db, HeldLease lease, DateTime startedAt) : IRunRecorder
 {
     const int FlushRows = 50_000;
     static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(10);
 
+    readonly long runId = lease.RunId;
     readonly List<MetricRow> metrics = [];
     readonly List<ArrayRecord> arrays = [];
     DateTime lastFlush = DateTime.UtcNow;
@@ -34,17 +37,26 @@ public sealed class StorageRecorder(ResultsDbContext db, long runId, DateTime st
 
     void MaybeFlush()
     {
-        if (metrics.Count >= FlushRows || DateTime.UtcNow - lastFlush > FlushInterval) Flush(finalStatus: null, error: null);
+        if (metrics.Count >= FlushRows || DateTime.UtcNow - lastFlush > FlushInterval)
+            if (!Flush(finalStatus: null, error: null)) throw new LeaseLostException(runId, lease.LostTo);
     }
 
-    public void Complete() => Flush(RunStatus.Completed, null);
+    // False when the lease was lost: nothing was written.
+    public bool Complete() => Flush(RunStatus.Completed, null);
 
-    // Failed and interrupted runs keep what they recorded, for diagnosis; they are re-run from scratch.
-    public void Fail(string status, string error) => Flush(status, error);
+    // Failed and interrupted runs keep what they recorded, for diagnosis (and their worker_id); they are re-run from
+    // scratch. False when the lease was lost: nothing was written.
+    public bool Fail(string status, string error) => Flush(status, error);
 
-    void Flush(string? finalStatus, string? error)
+    bool Flush(string? finalStatus, string? error)
     {
-        using var tx = db.Database.BeginTransaction();
+        using var tx = db.BeginWriteTransaction();
+        if (!lease.Renew(db))
+        {
+            metrics.Clear();
+            arrays.Clear();
+            return false; // rolled back on dispose
+        }
         MetricWriter.Insert(db, metrics);
         if (arrays.Count > 0)
         {
@@ -65,5 +77,6 @@ public sealed class StorageRecorder(ResultsDbContext db, long runId, DateTime st
         metrics.Clear();
         arrays.Clear();
         lastFlush = DateTime.UtcNow;
+        return true;
     }
 }

@@ -349,6 +349,10 @@ namespace FourierRepro.Storage.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("finished_at");
 
+                    b.Property<DateTime?>("HeartbeatAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("heartbeat_at");
+
                     b.Property<string>("Host")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -385,6 +389,10 @@ namespace FourierRepro.Storage.Migrations
                     b.Property<int>("Threads")
                         .HasColumnType("INTEGER")
                         .HasColumnName("threads");
+
+                    b.Property<string>("WorkerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("worker_id");
 
                     b.HasKey("Id")
                         .HasName("pk_runs");
