@@ -32,6 +32,10 @@ public readonly record struct ShardSpec(int Index, int Count)
         {
             if (count is { } n) return Checked(taskId, n, "SLURM_ARRAY_TASK_ID");
             int min = Integer(environment, "SLURM_ARRAY_TASK_MIN") ?? 1;
+            // One task of an array re-submitted alone (`sbatch --array=3`) looks like an array of one: it would run the
+            // whole plan as shard 1/1. Only N can tell it apart.
+            if (taskId > 1 && (Integer(environment, "SLURM_ARRAY_TASK_MAX") ?? taskId) == min && Integer(environment, "SLURM_ARRAY_TASK_COUNT") is null or 1)
+                throw new ConfigException($"--shard auto: SLURM_ARRAY_TASK_ID={taskId} is the only task of its array (a shard re-submitted alone?): set FOURIER_SHARD_COUNT to the number of shards");
             int total = Integer(environment, "SLURM_ARRAY_TASK_MAX") is { } max ? max - min + 1
                 : Integer(environment, "SLURM_ARRAY_TASK_COUNT") ?? throw new ConfigException("--shard auto: SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_MAX, SLURM_ARRAY_TASK_COUNT nor FOURIER_SHARD_COUNT");
             return Checked(taskId - min + 1, total, "SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN + 1");

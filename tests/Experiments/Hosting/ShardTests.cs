@@ -87,6 +87,7 @@ public sealed class ShardTests : IDisposable
     [InlineData("SLURM_ARRAY_TASK_ID=5;SLURM_ARRAY_TASK_COUNT=3")]    // out of range
     [InlineData("SLURM_ARRAY_TASK_ID=x;SLURM_ARRAY_TASK_COUNT=3")]
     [InlineData("FOURIER_SHARD=3/2")]
+    [InlineData("SLURM_ARRAY_TASK_ID=3;SLURM_ARRAY_TASK_MIN=3;SLURM_ARRAY_TASK_MAX=3;SLURM_ARRAY_TASK_COUNT=1")] // re-submitted alone, N unknown
     public void Auto_without_a_usable_index_is_an_error(string environment)
     {
         var env = Env(environment);
