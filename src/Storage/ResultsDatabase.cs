@@ -31,6 +31,14 @@ public static class ResultsDatabase
             return full;
         }
 
+        // Never open the database file outside SQLite while this process holds a connection to it: POSIX releases every
+        // fcntl lock a process holds on a file when it closes any descriptor of that file, so reading the header here
+        // would drop the shared lock of this process's open connections (a heartbeat's, a runner's). Another process
+        // closing its last connection could then take the exclusive lock, checkpoint and delete the write-ahead log
+        // under them: measured with two workers on one database, a committed completion was lost and the next write
+        // failed with 'database disk image is malformed'. A path this process has opened was validated then.
+        if (OpenedHere.ContainsKey(full)) return full;
+
         var header = new byte[SqliteHeader.Length];
         int read;
         try
@@ -49,6 +57,8 @@ public static class ResultsDatabase
         CheckSchemaIsOurs(path, full);
         return full;
     }
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> OpenedHere = new();
 
     static void CheckSchemaIsOurs(string path, string full)
     {
@@ -117,6 +127,7 @@ public static class ResultsDatabase
             db.Database.ExecuteSqlRaw("PRAGMA journal_mode = WAL;");
             db.Database.ExecuteSqlRaw("PRAGMA foreign_keys = ON;");
             db.Database.Migrate();
+            OpenedHere.TryAdd(full, true);
             return db;
         }
         catch

@@ -25,6 +25,39 @@ public sealed class StorageTests : IDisposable
         return run.Id;
     }
 
+    // POSIX drops every fcntl lock a process holds on a file when it closes any descriptor of it. A second context opened
+    // while one is open (the runner's and the heartbeat's) must not read the file outside SQLite, or this process's
+    // shared lock on the database is gone and another process may checkpoint and delete the write-ahead log under it
+    // (seen with two workers: a lost completion, then 'database disk image is malformed').
+    [Fact]
+    public void Opening_a_second_context_keeps_the_first_connections_lock_on_the_file()
+    {
+        var path = dir.File("locks.db");
+        using var first = ResultsDatabase.Open(path);
+        AddRun(first);
+        Assert.Equal(1, first.Runs.Count());
+        long inode = Inode(path);
+        int before = ReadLocks(inode);
+        Assert.True(before > 0, "an open WAL connection holds a shared lock on the database file (see /proc/locks)");
+
+        ResultsDatabase.Validate(path);
+        using (var second = ResultsDatabase.Open(path)) Assert.Equal(1, second.Runs.Count());
+        Assert.Equal(before, ReadLocks(inode));
+    }
+
+    static long Inode(string path)
+    {
+        var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
+        var text = stat.StandardOutput.ReadToEnd();
+        stat.WaitForExit();
+        return long.Parse(text.Trim());
+    }
+
+    // This process's POSIX read locks on the inode, from /proc/locks ("1: POSIX ADVISORY READ <pid> <maj>:<min>:<inode> …").
+    static int ReadLocks(long inode) =>
+        File.ReadAllLines("/proc/locks").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Count(f => f.Length >= 6 && f[1] == "POSIX" && f[3] == "READ" && f[4] == Environment.ProcessId.ToString() && f[5].EndsWith($":{inode}"));
+
     [Fact]
     public void Migrations_apply_and_tables_are_snake_case()
     {
