@@ -94,7 +94,7 @@ public sealed class LeaseTests : IDisposable
     public async Task The_plan_is_recorded_pending_at_its_start_and_every_pending_run_completes()
     {
         var db = dir.File("pending.db");
-        var task = Hosts.Experiments(Overlapping(db, 1, iterations: 60)); // 2 runs; the first outlasts a few polls
+        var task = Hosts.Experiments(Overlapping(db, 1, iterations: 400)); // 2 runs; the first (~2 s) outlasts many polls, also on a quiet machine (60 iterations were missed there)
         List<RunRecord>? seen = null;
         string table = "";
         while (seen is null && !task.IsCompleted)
