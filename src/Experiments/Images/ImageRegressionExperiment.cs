@@ -55,15 +55,10 @@ public sealed class ImageRegressionExperiment : Experiment<ImageRegressionConfig
     }
 
     // Training on the (Resolution/2)² grid, and the prediction on the full Resolution² image at every frame.
+    // The input width is the run's own mapping's (a fixed stream stands in for the run's B: only its shape counts).
     protected override double EstimatedSeconds(ImageRegressionConfig c)
     {
-        int inputDim = c.Mappings.Length != 1 ? 2 * c.GaussianFeatures : c.Mappings[0] switch
-        {
-            ImageRegressionConfig.None => 2,
-            ImageRegressionConfig.Basic => 4,
-            ImageRegressionConfig.PosEnc => 4 * c.PosEncPerAxis,
-            _ => 2 * c.GaussianFeatures,
-        };
+        int inputDim = Mapping(c, c.SingleDataset(), c.SingleMapping(), Rng.Derive(0, "cost")).OutputDim;
         return ImageFit.EstimatedSeconds(new MlpShape(inputDim, c.Width, c.Depth, 3), c.Resolution, c.Iterations, c.RecordEvery);
     }
 

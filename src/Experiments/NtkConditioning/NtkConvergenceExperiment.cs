@@ -37,8 +37,7 @@ public sealed class NtkConvergenceExperiment : Experiment<NtkConvergenceConfig>
     // Training on the training points, and the prediction on every point at each frame.
     protected override double EstimatedSeconds(NtkConvergenceConfig c)
     {
-        int d = c.Mappings.Length == 1 && c.Mappings[0] == PowerMappingNames.None ? 1 : 2 * c.Frequencies;
-        var shape = new MlpShape(d, c.Width, c.Depth, 1);
+        var shape = new MlpShape(PowerMappings.Create(c.SingleMapping(), c.Frequencies).OutputDim, c.Width, c.Depth, 1);
         // × 1.4: the linearised network's own series (its initial empirical NTK) and the theory curves at every frame, not
         // counted above; measured over the standard suite's 35 runs (714 s against 528 s counted).
         return 1.4 * (CostModel.Training(shape, c.Points / Math.Max(1, c.TrainEvery), c.Iterations)

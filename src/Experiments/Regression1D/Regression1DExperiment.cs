@@ -32,12 +32,11 @@ public sealed class Regression1DExperiment : Experiment<Regression1DConfig>
         _ => new(),
     };
 
-    // Signals networks trained together on the even points; every frame predicts the whole grid.
+    // Signals networks trained together on the even points; every frame predicts the whole grid. The input width is the
+    // run's own mapping's (a fixed stream stands in for the run's B: only its shape counts).
     protected override double EstimatedSeconds(Regression1DConfig c)
     {
-        int inputDim = c.Mappings.Length == 1 && c.Mappings[0] == Regression1DConfig.None ? 1
-            : c.Mappings.Length == 1 && c.Mappings[0] == Regression1DConfig.Basic ? 2 : 2 * c.Features;
-        var shape = new MlpShape(inputDim, c.Width, c.Depth, 1);
+        var shape = new MlpShape(Mapping(c, Rng.Derive(0, "cost")).OutputDim, c.Width, c.Depth, 1);
         return CostModel.Training(shape, c.Points, c.Iterations, c.Signals) + CostModel.Forward(shape, 2L * c.Points, CostModel.Frames(c.Iterations, c.RecordEvery), c.Signals);
     }
 

@@ -33,7 +33,11 @@ public sealed class SpectralBiasExperiment : Experiment<SpectralBiasConfig>
     };
 
     protected override double EstimatedSeconds(SpectralBiasConfig c) =>
-        CostModel.Training(SineSumProblem.Shape(c, c.Mapping == SpectralBiasConfig.FlatFourierMapping ? c.Points : 1), c.Points, c.Iterations);
+        CostModel.Training(SineSumProblem.Shape(c, Mapping(c).OutputDim), c.Points, c.Iterations);
+
+    // The paper's raw z, or the control's flat Fourier features: every j = 1..N/2 with a_j = 1 (p = 0).
+    static InputMapping Mapping(SpectralBiasConfig c) =>
+        c.Mapping == SpectralBiasConfig.FlatFourierMapping ? InputMapping.PowerLaw1D(c.Points / 2, 0) : InputMapping.None(1);
 
     protected override IEnumerable<string> Validate(SpectralBiasConfig c)
     {
@@ -62,7 +66,7 @@ public sealed class SpectralBiasExperiment : Experiment<SpectralBiasConfig>
         var amplitudes = c.Amplitudes(c.SingleCase());
         var (z, y) = SineSumProblem.Target(c, amplitudes, context, recorder);
 
-        var mapping = c.Mapping == SpectralBiasConfig.FlatFourierMapping ? InputMapping.PowerLaw1D(c.Points / 2, 0) : InputMapping.None(1);
+        var mapping = Mapping(c);
         using var raw = SineSumProblem.Column(z, context.Device);
         using var input = mapping.IsIdentity ? raw.alias() : mapping.Encode(raw);
         using var target = SineSumProblem.Column(y, context.Device);
