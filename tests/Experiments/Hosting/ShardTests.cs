@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FourierRepro.Experiments.Hosting;
 using FourierRepro.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -51,17 +50,10 @@ public sealed class ShardTests : IDisposable
     {
         var plan = Plan(Scale.Standard);
         var expected = Shards.Select(plan, new ShardSpec(3, 5)).Select(r => r.Description).ToList();
-        var host = Path.Combine(AppContext.BaseDirectory, "FourierRepro.Experiments.dll");
-        var start = new ProcessStartInfo("dotnet", [host, "run", "all", "--scale", "standard", "--dry-run", "--shard", "3/5"])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await process.StandardError.ReadToEndAsync()}");
+        using var host = HostProcess.Start("run", "all", "--scale", "standard", "--dry-run", "--shard", "3/5");
+        Assert.True(await host.ExitCode(TimeSpan.FromMinutes(2)) == 0, host.Output);
         // The dry run's lines: "   1     12.3  spectral-bias amplitudes=equal seed 1".
-        var printed = output.Split('\n').Select(l => l.TrimEnd('\r'))
+        var printed = host.Output.Split('\n').Select(l => l.TrimEnd('\r'))
             .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\s*\d+\s+[\d.]+\s+(.+)$"))
             .Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(expected, printed);
