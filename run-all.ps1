@@ -62,12 +62,14 @@ if ($Workers -eq 1) {
             [pscustomobject]@{ Worker = $k; Exit = $LASTEXITCODE }
         }
     }
-    $exits = @()
+    $exits = [System.Collections.Generic.List[int]]::new()
+    # The workers' lines as they come, and each worker's exit code (its last object) once it ends.
+    $drain = { foreach ($item in ($jobs | Receive-Job)) { if ($item -is [string]) { Write-Host $item } else { $exits.Add($item.Exit) } } }
     do {
-        foreach ($item in ($jobs | Receive-Job)) { if ($item -is [string]) { Write-Host $item } else { $exits += $item.Exit } }
+        & $drain
         Start-Sleep -Milliseconds 250
     } while ($jobs | Where-Object { $_.State -notin 'Completed', 'Failed', 'Stopped' })
-    foreach ($item in ($jobs | Receive-Job)) { if ($item -is [string]) { Write-Host $item } else { $exits += $item.Exit } }
+    & $drain
     $runExit = if ($exits -contains 2) { 2 } elseif ($exits -contains 130) { 130 } elseif ($exits.Count -lt $Workers -or ($exits | Where-Object { $_ -ne 0 })) { 1 } else { 0 }
 }
 if ($runExit -eq 2 -or $runExit -eq 130) { exit $runExit }  # bad input, or interrupted: nothing to report yet

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -58,7 +59,7 @@ public static class ResultsDatabase
         return full;
     }
 
-    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> OpenedHere = new();
+    static readonly ConcurrentDictionary<string, bool> OpenedHere = new(); // full paths Open has opened in this process
 
     static void CheckSchemaIsOurs(string path, string full)
     {

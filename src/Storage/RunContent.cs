@@ -8,7 +8,7 @@ namespace FourierRepro.Storage;
 // What a run recorded, as one hash per run: its metric rows (name, step, value or NaN) and its arrays (name, step,
 // shape, dtype, bytes) as a multiset. Each row is hashed and the row hashes sorted, so the order in which rows were
 // written (and their ids) does not matter, and no blob is ever sorted by SQLite. Two copies of one run have the same
-// digest exactly when they hold the same results; a retrained run differs (training is reproducible to round-off only).
+// digest exactly when they hold the same results; a retrained run may differ (bit-for-bit only with the same thread count).
 public static class RunContent
 {
     public static Dictionary<long, string> Digests(SqliteConnection connection)

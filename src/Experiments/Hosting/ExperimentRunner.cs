@@ -14,8 +14,8 @@ public sealed class RunOutcome
 
 // Runs the plan RunRequest built: records every planned run without a row as pending, then takes the runs one after
 // another through RunLeases (skipping those completed with the same identity and those another worker holds, so that
-// several processes on one database and plan train every run once), and stops the application when done. A faulted BackgroundService would still exit 0, so the exit code is set
-// explicitly.
+// several processes on one database and plan train every run once), and stops the application when done. A faulted
+// BackgroundService would still exit 0, so the exit code is set explicitly.
 public sealed class ExperimentRunner(RunRequest request, RunOutcome outcome,
     ProgressDisplay progress, IHostApplicationLifetime lifetime, ILogger<ExperimentRunner> log) : BackgroundService
 {
@@ -60,9 +60,11 @@ public sealed class ExperimentRunner(RunRequest request, RunOutcome outcome,
         log.LogInformation("Plan: {Runs} runs ({Pending} new, recorded pending) of {Experiments} at scale {Scale} into {Db} on {Device} with {Threads} threads, as worker {Worker}",
             plan.Count, pending, string.Join(", ", experiments.Select(e => e.Info.Name)), scale.Name(), o.Db, provenance.Device, threads, me.Id);
         if (request.Shard is { } shard)
+        {
+            double mine = plan.Sum(r => r.EstimatedSeconds), all = request.FullPlan.Sum(r => r.EstimatedSeconds);
             log.LogInformation("Shard {Shard}: {Runs} of the plan's {Total} runs, estimated {Seconds:F0} s of {TotalSeconds:F0} s ({Share:P0})",
-                shard, plan.Count, request.FullPlan.Count, plan.Sum(r => r.EstimatedSeconds), request.FullPlan.Sum(r => r.EstimatedSeconds),
-                plan.Sum(r => r.EstimatedSeconds) / Math.Max(1e-9, request.FullPlan.Sum(r => r.EstimatedSeconds)));
+                shard, plan.Count, request.FullPlan.Count, mine, all, mine / Math.Max(1e-9, all));
+        }
 
         int completed = 0, skipped = 0, failed = 0, leftToOthers = 0, failedElsewhere = 0;
         for (int i = 0; i < plan.Count; i++)
