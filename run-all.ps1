@@ -37,6 +37,8 @@ foreach ($project in 'src/Experiments', 'src/Analysis') {
 $experimentsDll = 'src/Experiments/bin/Release/net10.0/FourierRepro.Experiments.dll'
 $analysisDll = 'src/Analysis/bin/Release/net10.0/FourierRepro.Analysis.dll'
 
+# `dotnet pwsh ./run-all.ps1 -Experiments a,b` (pwsh -File) passes "a,b" as one string: split it as the README writes it.
+$Experiments = @($Experiments | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
 Write-Host "== experiments ($($Experiments -join ', ')) at scale $Scale into $Db"
 $runArgs = @('run') + $Experiments + @('--scale', $Scale, '--device', $Device, '--db', $Db, '--first-seed', $FirstSeed)
 if ($Force) { $runArgs += '--force' }
