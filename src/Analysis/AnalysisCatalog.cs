@@ -2,6 +2,7 @@ using FourierRepro.Analysis.Images;
 using FourierRepro.Analysis.Manifold;
 using FourierRepro.Analysis.NtkConditioning;
 using FourierRepro.Analysis.Perturbation;
+using FourierRepro.Analysis.Reconstruction;
 using FourierRepro.Analysis.Regression1D;
 using FourierRepro.Analysis.SamplingWidth;
 using FourierRepro.Analysis.SpectralBias;
@@ -24,5 +25,7 @@ public static class AnalysisCatalog
         new ImageRegressionAnalysis(),
         new ScaleSweepAnalysis(),
         new Regression1DAnalysis(),
+        ReconstructionAnalysis.Ct,
+        ReconstructionAnalysis.Mri,
     ];
 }

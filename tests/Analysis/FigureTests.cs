@@ -27,6 +27,10 @@ public sealed class TinySuite : IDisposable
         "scale-sweep.Resolution=16", "scale-sweep.Iterations=10", "scale-sweep.RecordEvery=5", "scale-sweep.SlicePoints=9", "scale-sweep.GaussianFeatures=16",
         "scale-sweep.Width=32",
         "regression-1d.Iterations=20", "regression-1d.RecordEvery=10", "regression-1d.Signals=1", "regression-1d.Width=32", "regression-1d.Features=32",
+        "ct-reconstruction.Resolution=16", "ct-reconstruction.Iterations=10", "ct-reconstruction.RecordEvery=5", "ct-reconstruction.Width=32",
+        "ct-reconstruction.PosEncPerAxis=8", "ct-reconstruction.GaussianFeatures=16",
+        "mri-reconstruction.Resolution=8", "mri-reconstruction.Iterations=10", "mri-reconstruction.RecordEvery=5", "mri-reconstruction.Width=32",
+        "mri-reconstruction.PosEncPerAxis=8", "mri-reconstruction.GaussianFeatures=16",
     ];
 
     public TinySuite()
@@ -90,6 +94,8 @@ public sealed class FigureTests(TinySuite suite)
         { "image-regression", "image-regression-fig1" }, { "image-regression", "image-regression-psnr" },
         { "scale-sweep", "scale-sweep-psnr" }, { "scale-sweep", "scale-sweep-kernel" }, { "scale-sweep", "scale-sweep-outputs" },
         { "regression-1d", "regression-1d-fits" }, { "regression-1d", "regression-1d-errors" },
+        { "ct-reconstruction", "ct-reconstruction" }, { "ct-reconstruction", "ct-reconstruction-psnr" },
+        { "mri-reconstruction", "mri-reconstruction" }, { "mri-reconstruction", "mri-reconstruction-psnr" },
     };
 
     [Fact]

@@ -28,5 +28,28 @@ public static class ImagePanels
         return plot;
     }
 
+    // A grey panel of values[row, col] (row-major, rows × cols, row 0 at the top) mapped linearly from [min, max] to
+    // black–white, pixels drawn as squares; for images that are not square (a sinogram) or not RGB (a CT slice).
+    public static Plot Grey(string title, int rows, int cols, double[] values, double min = 0, double max = 1)
+    {
+        var plot = Plots.NewPlot(title, "", "");
+        using var bitmap = new SKBitmap(cols, rows, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        double span = max > min ? max - min : 1;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                byte g = Byte((values[r * cols + c] - min) / span);
+                bitmap.SetPixel(c, r, new SKColor(g, g, g));
+            }
+        var image = plot.Add.ImageRect(new ScottPlot.Image(bitmap), new CoordinateRect(0, cols, 0, rows));
+        image.AntiAlias = false;
+        plot.Layout.Frameless();
+        plot.HideGrid();
+        plot.Axes.SquareUnits();
+        plot.Axes.SetLimits(0, cols, 0, rows);
+        plot.Axes.Title.IsVisible = true;
+        return plot;
+    }
+
     static byte Byte(double v) => (byte)Math.Round(255 * Math.Clamp(v, 0, 1));
 }

@@ -2,6 +2,7 @@ using FourierRepro.Experiments.Images;
 using FourierRepro.Experiments.Manifold;
 using FourierRepro.Experiments.NtkConditioning;
 using FourierRepro.Experiments.Perturbation;
+using FourierRepro.Experiments.Reconstruction;
 using FourierRepro.Experiments.Regression1D;
 using FourierRepro.Experiments.SamplingWidth;
 using FourierRepro.Experiments.SpectralBias;
@@ -24,6 +25,8 @@ public static class ExperimentCatalog
         new ImageRegressionExperiment(),
         new ScaleSweepExperiment(),
         new Regression1DExperiment(),
+        new CtReconstructionExperiment(),
+        new MriReconstructionExperiment(),
     ];
 
     public static IExperiment? Find(string name) =>
