@@ -57,7 +57,7 @@ public sealed class Regression1DAnalysis : IAnalysisModule
 
     // A signal of one's own (Signal) is named by its file name; RunFamilies keeps one plan, hence one target.
     static string TargetName(List<MappingRuns> data) =>
-        data[0].Runs[0].Config<Regression1DConfig>().Signal is { } file ? $"signal {Path.GetFileName(file)}" : "1/f target";
+        data[0].Runs[0].Config<Regression1DConfig>().Signal is { } file ? $"target {Path.GetFileName(file)}" : "1/f target";
 
     static int Order(string mapping) =>
         Array.IndexOf([Regression1DConfig.None, Regression1DConfig.Basic, Regression1DConfig.PosEnc, Regression1DConfig.Gaussian], mapping);
