@@ -107,7 +107,8 @@ public sealed class ImageRegressionExperiment : Experiment<ImageRegressionConfig
     {
         if (ImageDatasets.IsShipped(entry)) return c with { NaturalImages = [entry], TextImages = [] };
         var path = ImageDatasets.OwnPath(entry);
-        return c with { NaturalImages = [path], TextImages = [], NaturalImageSha256 = InputFiles.Sha256(InputFiles.Read(path)) };
+        try { return c with { NaturalImages = [path], TextImages = [], NaturalImageSha256 = InputFiles.Sha256(InputFiles.Read(path)) }; }
+        catch (InputFileException e) { throw new ConfigException($"{Name}: natural image '{entry}': {e.Message}"); } // gone since Validate
     }
 
     public static InputMapping Mapping(ImageRegressionConfig c, string dataset, string mapping, Rng rng) => mapping switch

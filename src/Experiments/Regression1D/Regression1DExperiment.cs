@@ -77,9 +77,13 @@ public sealed class Regression1DExperiment : Experiment<Regression1DConfig>
     {
         if (c.Signal is null) return c;
         var path = Path.GetFullPath(c.Signal);
-        var bytes = InputFiles.Read(path);
-        var values = SignalFiles.Parse(bytes, path, MinimumSignalSamples);
-        return c with { Signal = path, SignalSha256 = InputFiles.Sha256(bytes), Points = values.Length / 2, Signals = 1 };
+        try
+        {
+            var bytes = InputFiles.Read(path);
+            var values = SignalFiles.Parse(bytes, path, MinimumSignalSamples);
+            return c with { Signal = path, SignalSha256 = InputFiles.Sha256(bytes), Points = values.Length / 2, Signals = 1 };
+        }
+        catch (InputFileException e) { throw new ConfigException($"{Name}: Signal: {e.Message}"); } // changed since Validate
     }
 
     // The run's targets: the generated 1/f^α signals, or the file's one signal as it is (not normalised: its errors are
