@@ -17,11 +17,16 @@ public static class ConfigOverrides
     {
         if (overrides.Count == 0) return defaults;
         var node = JsonSerializer.SerializeToNode(defaults, Options)!.AsObject();
+        // An optional string setting that is null is left out of the JSON (so that adding one, e.g. a data file of one's
+        // own, keeps every existing configuration hash): it is still a known setting, and takes the text as it is.
+        var optional = Options.GetTypeInfo(typeof(T)).Properties
+            .Where(p => p.PropertyType == typeof(string) && !node.ContainsKey(p.Name)).Select(p => p.Name).ToList();
+        var known = node.Select(p => p.Key).Concat(optional).ToList();
         foreach (var (key, text) in overrides)
         {
-            var name = node.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase))
-                ?? throw new ConfigException($"{owner}: unknown setting '{key}' (known: {string.Join(", ", node.Select(p => p.Key))})", key);
-            try { node[name] = ParseLike(node[name], text, $"{owner}.{name}"); }
+            var name = known.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase))
+                ?? throw new ConfigException($"{owner}: unknown setting '{key}' (known: {string.Join(", ", known)})", key);
+            try { node[name] = optional.Contains(name) ? JsonValue.Create(text) : ParseLike(node[name], text, $"{owner}.{name}"); }
             catch (ConfigException e) { throw new ConfigException(e.Message, key); }
         }
         try

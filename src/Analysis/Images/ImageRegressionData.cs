@@ -33,8 +33,13 @@ public static class ImageRegressionData
 
     static Data? Read(AnalysisContext context)
     {
+        // A photograph of one's own has its digest in the configuration: a grid key like the image itself, so that its
+        // runs belong to the plan that named it. Run again after the file changed, one image holds runs of both contents
+        // (same path, same seed): the newest stands for it, as the file now is.
         var runs = RunFamilies.Largest(context.CompletedRuns(Experiment), nameof(ImageRegressionConfig.Datasets), nameof(ImageRegressionConfig.Mappings),
-            nameof(ImageRegressionConfig.NaturalImages), nameof(ImageRegressionConfig.TextImages));
+                nameof(ImageRegressionConfig.NaturalImages), nameof(ImageRegressionConfig.TextImages), nameof(ImageRegressionConfig.NaturalImageSha256))
+            .GroupBy(r => (Image: GridPoint(r.Config<ImageRegressionConfig>()), r.Seed)).Select(g => g.MaxBy(r => r.Id)!)
+            .OrderBy(r => r.Id).ToList();
         if (runs.Count == 0) return null;
         var loaded = runs.Select(r =>
         {
@@ -43,4 +48,7 @@ public static class ImageRegressionData
         }).ToList();
         return new Data(loaded, runs[^1].Config<ImageRegressionConfig>());
     }
+
+    static string GridPoint(ImageRegressionConfig c) =>
+        $"{c.SingleDataset()}/{c.SingleMapping()}/{(c.SingleDataset() == Natural ? c.SingleNaturalImage() : TextImageName(c.SingleTextImage()))}";
 }

@@ -55,6 +55,10 @@ public sealed class Regression1DAnalysis : IAnalysisModule
             .ToList();
     }
 
+    // A signal of one's own (Signal) is named by its file name; RunFamilies keeps one plan, hence one target.
+    static string TargetName(List<MappingRuns> data) =>
+        data[0].Runs[0].Config<Regression1DConfig>().Signal is { } file ? $"target {Path.GetFileName(file)}" : "1/f target";
+
     static int Order(string mapping) =>
         Array.IndexOf([Regression1DConfig.None, Regression1DConfig.Basic, Regression1DConfig.PosEnc, Regression1DConfig.Gaussian], mapping);
 
@@ -153,7 +157,7 @@ public sealed class Regression1DAnalysis : IAnalysisModule
         }
         var (png, svg) = FigureWriter.Save(Path.Combine(context.OutDir, "regression-1d-fits"), panels, columns: 3, panelHeight: 400);
         yield return new FigureResult("regression-1d-fits", "Trained networks over the target", "Tancik et al. Fig. 3(a) (1D, learned functions)",
-            "Each mapping's trained network (colour) over a window of the 1/f target (black), with the training samples (circles: every other sample; " +
+            $"Each mapping's trained network (colour) over a window of the {TargetName(data)} (black), with the training samples (circles: every other sample; " +
             "the ones between are the test set). No mapping gives a smooth curve through the samples; Fourier features follow the signal; a too-large σ " +
             "passes through the training samples and oscillates between them.", png, svg, runIds);
 

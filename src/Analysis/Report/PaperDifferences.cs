@@ -27,6 +27,12 @@ public static class PaperDifferences
             var distinct = ours.Select(v => v?.ToJsonString() ?? "(absent)").Distinct().ToList();
             result.Add(new(key, string.Join(" / ", distinct), paperValue?.ToJsonString() ?? "null"));
         }
+        // A setting the defaults leave out while null (a data file of one's own, its digest) is a difference wherever a run has it.
+        foreach (var key in runs.SelectMany(r => r.Select(p => p.Key)).Distinct().Where(k => !paper.ContainsKey(k)).Order(StringComparer.Ordinal))
+        {
+            var distinct = runs.Select(r => r.TryGetPropertyValue(key, out var v) ? v?.ToJsonString() ?? "null" : "(absent)").Distinct().ToList();
+            result.Add(new(key, string.Join(" / ", distinct), "(absent)"));
+        }
         return result;
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FourierRepro.Contracts;
 
 // Tancik et al. 2020, Table 1 (2D image regression) and Fig. 1 (PAPERS.md section G). Defaults are the paper's
@@ -9,8 +11,16 @@ public sealed record ImageRegressionConfig
 
     public string[] Datasets { get; init; } = [Natural, Text];
     public string[] Mappings { get; init; } = [None, Basic, PosEnc, Gaussian];
-    // The paper tests on 16 DIV2K crops; we have these five photographs (data/natural/LICENSES.md).
+    // The paper tests on 16 DIV2K crops; we have these five photographs (data/natural/LICENSES.md). An entry is a
+    // shipped name (a bare file name found in data/natural next to the executable) or a photograph of one's own: a
+    // path, absolute or relative to the working folder, which the planner turns into the absolute path.
     public string[] NaturalImages { get; init; } = ["astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg", "grace_hopper.jpg"];
+    // SHA-256 of the bytes of a run's own photograph, written by the planner (never by the user) when the run's one
+    // natural image is a file of one's own, so that the configuration hash (the run's identity) changes with the
+    // file's content. Null, and then left out of the JSON, for the shipped photographs: they are part of the build,
+    // and hashing them would change the identity of every existing run (tests/Experiments/Hosting/DefaultIdentityTests).
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? NaturalImageSha256 { get; init; }
     public int[] TextImages { get; init; } = Enumerable.Range(0, 16).ToArray(); // 16 test images per dataset, as the notebook suggests
     public int TextSeed { get; init; } = 2020;                                  // the text dataset's own seed: fixed, whatever the run seed
     public string[] TextFonts { get; init; } =
@@ -47,5 +57,6 @@ public sealed record ImageRegressionConfig
     public string SingleMapping() => Mappings.Length == 1 ? Mappings[0] : throw new InvalidOperationException($"a run has one mapping, not {Mappings.Length}");
     public string SingleNaturalImage() => NaturalImages.Length == 1 ? NaturalImages[0] : throw new InvalidOperationException($"a natural-image run has one image, not {NaturalImages.Length}");
     public int SingleTextImage() => TextImages.Length == 1 ? TextImages[0] : throw new InvalidOperationException($"a text-image run has one image, not {TextImages.Length}");
-    public string SingleImageName() => SingleDataset() == Natural ? SingleNaturalImage() : TextImageName(SingleTextImage());
+    // A photograph of one's own is named by its file name (the configuration holds its whole path).
+    public string SingleImageName() => SingleDataset() == Natural ? Path.GetFileName(SingleNaturalImage()) : TextImageName(SingleTextImage());
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FourierRepro.Contracts;
 
 // The 1D counterpart of the image experiments (Tancik et al. 2020; settings of Fig. 4's trained networks, PAPERS.md
@@ -21,6 +23,17 @@ public sealed record Regression1DConfig
     public double LearningRate { get; init; } = 2e-3; // Adam, full batch, loss ½Σ(f − y)² (Fig. 4)
     public int Iterations { get; init; } = 1000;
     public int RecordEvery { get; init; } = 10;
+
+    // A signal of one's own instead of the generated ones: a one-column CSV file (path absolute or relative to the
+    // working folder; the planner records the absolute path). Its N values (N even, ≥ 4; an optional header line) are
+    // the grid: sample i at x = i/N, the even samples train, the odd ones test, as for the generated signals. The
+    // planner then sets Points = N/2 and Signals = 1 (the file is the one signal; Alpha is not used), and SignalSha256
+    // to the file's SHA-256, so that a changed file is a new run. Both null, and left out of the JSON, by default: the
+    // configuration hash of every generated-signal run stays what it was (tests/Experiments/Hosting/DefaultIdentityTests).
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Signal { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SignalSha256 { get; init; } // written by the planner, never by the user
 
     // The mapping and, for the Gaussian mapping, the σ of one grid point: the planner gives each run one mapping and
     // one σ (none for the other mappings: NaN). (Methods, not properties: the canonical JSON of a configuration, hence

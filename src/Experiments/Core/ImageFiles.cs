@@ -16,8 +16,15 @@ public static class ImageFiles
     // Lanczos-3 filter. A missing, unreadable or truncated file is an ImageLoadException naming the file.
     public static SquareImage LoadSquare(string path, int size)
     {
+        if (!File.Exists(path)) throw new ImageLoadException($"image file not found: {path}");
+        return LoadSquare(File.ReadAllBytes(path), path, size);
+    }
+
+    // The same from the file's bytes (read once, hashed for the run's identity, decoded here); `path` names it in errors.
+    public static SquareImage LoadSquare(byte[] bytes, string path, int size)
+    {
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "image size must be positive");
-        var (width, height, rgb) = Decode(path);
+        var (width, height, rgb) = Decode(bytes, path);
         var (side, square) = CentreCrop(rgb, width, height);
         return new SquareImage(Path.GetFileName(path), size, Resize(square, side, side, size, size));
     }
@@ -26,7 +33,13 @@ public static class ImageFiles
     public static (int Width, int Height, float[] Rgb) Decode(string path)
     {
         if (!File.Exists(path)) throw new ImageLoadException($"image file not found: {path}");
-        using var codec = SKCodec.Create(path, out var openResult)
+        return Decode(File.ReadAllBytes(path), path);
+    }
+
+    public static (int Width, int Height, float[] Rgb) Decode(byte[] file, string path)
+    {
+        using var stream = new MemoryStream(file, writable: false); // disposed after the codec that reads it
+        using var codec = SKCodec.Create(stream, out var openResult)
             ?? throw new ImageLoadException($"cannot read image file {path}: not a decodable image ({openResult})");
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bitmap = new SKBitmap(info);

@@ -75,9 +75,15 @@ public sealed class ImageRegressionExperiment : Experiment<ImageRegressionConfig
         if (c.GaussianFeatures < 1 || c.PosEncPerAxis < 1) yield return "GaussianFeatures and PosEncPerAxis must be positive";
         if (c.TextImages.Any(i => i < 0)) yield return "TextImages are indices ≥ 0";
         if (c.Datasets.Contains(ImageDatasets.Text) && c.TextFonts.Length == 0) yield return "TextFonts is empty";
-        foreach (var p in ImageDatasets.MissingFiles(c.Datasets.Contains(ImageDatasets.Natural) ? c.NaturalImages : [],
+        if (c.NaturalImageSha256 is not null) yield return "NaturalImageSha256 is computed from the image file by the planner, not set";
+        bool natural = c.Datasets.Contains(ImageDatasets.Natural);
+        // The shipped photographs are checked for presence (they are part of the build); one's own are read and decoded
+        // here, so that a missing or wrong file stops the plan before any training.
+        foreach (var p in ImageDatasets.MissingFiles(natural ? c.NaturalImages.Where(ImageDatasets.IsShipped) : [],
                      c.Datasets.Contains(ImageDatasets.Text) ? c.TextFonts : []))
             yield return p;
+        foreach (var f in natural ? c.NaturalImages.Where(f => !ImageDatasets.IsShipped(f)) : [])
+            if (ImageDatasets.OwnImageProblem(f) is { } problem) yield return problem;
     }
 
     protected override IEnumerable<PlannedConfig> Grid(ImageRegressionConfig c)
@@ -85,12 +91,24 @@ public sealed class ImageRegressionExperiment : Experiment<ImageRegressionConfig
         foreach (var dataset in c.Datasets)
         {
             var images = dataset == ImageDatasets.Natural
-                ? c.NaturalImages.Select(f => (Label: f, Config: c with { NaturalImages = [f], TextImages = [] }))
+                ? c.NaturalImages.Select(f => (Label: Path.GetFileName(f), Config: NaturalRun(c, f)))
                 : c.TextImages.Select(i => (Label: ImageRegressionConfig.TextImageName(i), Config: c with { NaturalImages = [], TextImages = [i] }));
             foreach (var (label, config) in images)
                 foreach (var mapping in c.Mappings)
                     yield return new PlannedConfig($"{dataset}/{mapping}/{label}", config with { Datasets = [dataset], Mappings = [mapping] });
         }
+    }
+
+    // One natural image's configuration. A shipped photograph keeps its bare name and no digest: its runs' canonical JSON,
+    // hence their identity, is what it always was. A photograph of one's own is recorded by its absolute path and the
+    // SHA-256 of its bytes, both in the configuration JSON, so that a reviewer sees what was read and a changed file is a
+    // new run (merge and leases key on the configuration hash, so they follow). (The file was decoded by Validate.)
+    static ImageRegressionConfig NaturalRun(ImageRegressionConfig c, string entry)
+    {
+        if (ImageDatasets.IsShipped(entry)) return c with { NaturalImages = [entry], TextImages = [] };
+        var path = ImageDatasets.OwnPath(entry);
+        try { return c with { NaturalImages = [path], TextImages = [], NaturalImageSha256 = InputFiles.Sha256(InputFiles.Read(path)) }; }
+        catch (InputFileException e) { throw new ConfigException($"{Name}: natural image '{entry}': {e.Message}"); } // gone since Validate
     }
 
     public static InputMapping Mapping(ImageRegressionConfig c, string dataset, string mapping, Rng rng) => mapping switch
@@ -102,9 +120,11 @@ public sealed class ImageRegressionExperiment : Experiment<ImageRegressionConfig
         _ => throw new ConfigException($"{Name}: unknown mapping '{mapping}'"),
     };
 
-    public static SquareImage LoadImage(ImageRegressionConfig c, string dataset) => dataset == ImageDatasets.Natural
-        ? ImageDatasets.LoadNatural(c.SingleNaturalImage(), c.Resolution)
-        : ImageDatasets.GenerateText(c.SingleTextImage(), c.TextSeed, c.Resolution, c.TextFonts);
+    public static SquareImage LoadImage(ImageRegressionConfig c, string dataset) => dataset != ImageDatasets.Natural
+        ? ImageDatasets.GenerateText(c.SingleTextImage(), c.TextSeed, c.Resolution, c.TextFonts)
+        : c.NaturalImageSha256 is { } sha256
+            ? ImageDatasets.LoadOwn(c.SingleNaturalImage(), sha256, c.Resolution)
+            : ImageDatasets.LoadNatural(c.SingleNaturalImage(), c.Resolution);
 
     protected override void Run(ImageRegressionConfig c, RunContext context, IRunRecorder recorder)
     {

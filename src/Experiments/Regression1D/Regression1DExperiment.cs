@@ -50,17 +50,70 @@ public sealed class Regression1DExperiment : Experiment<Regression1DConfig>
         if (c.Points < 2 || c.Signals < 1 || c.Features < 1 || c.Depth < 2 || c.Width < 1 || c.Iterations < 1 || c.RecordEvery < 1)
             yield return "Points ≥ 2, Depth ≥ 2 and Signals, Features, Width, Iterations, RecordEvery positive";
         if (c.LearningRate <= 0) yield return "LearningRate must be positive";
+        if (c.SignalSha256 is not null) yield return "SignalSha256 is computed from the Signal file by the planner, not set";
+        if (c.Signal is not null && SignalProblem(c.Signal) is { } problem) yield return problem;
+    }
+
+    // A signal file of one's own must read as one column of at least 4 finite numbers, an even count (the even samples
+    // train, the odd ones test: at least 2 of each); checked here so that a wrong file stops the plan before any run.
+    const int MinimumSignalSamples = 4;
+
+    static string? SignalProblem(string entry)
+    {
+        var path = Path.GetFullPath(entry);
+        try
+        {
+            var values = SignalFiles.Parse(InputFiles.Read(path), path, MinimumSignalSamples);
+            return values.Length % 2 == 0 ? null
+                : $"Signal: signal file {path} has {values.Length} values: an even number is needed (the even samples train, the odd ones test)";
+        }
+        catch (InputFileException e) { return $"Signal: {e.Message}"; }
+    }
+
+    // With a signal of one's own each run's configuration records the file's absolute path and SHA-256 (the identity
+    // follows the content: a changed file is a new run, an unchanged one is skipped), and the grid it implies: Points =
+    // N/2 training samples and Signals = 1. Without one, the configuration is untouched and so is every run's hash.
+    static Regression1DConfig WithSignalFile(Regression1DConfig c)
+    {
+        if (c.Signal is null) return c;
+        var path = Path.GetFullPath(c.Signal);
+        try
+        {
+            var bytes = InputFiles.Read(path);
+            var values = SignalFiles.Parse(bytes, path, MinimumSignalSamples);
+            return c with { Signal = path, SignalSha256 = InputFiles.Sha256(bytes), Points = values.Length / 2, Signals = 1 };
+        }
+        catch (InputFileException e) { throw new ConfigException($"{Name}: Signal: {e.Message}"); } // changed since Validate
+    }
+
+    // The run's targets: the generated 1/f^α signals, or the file's one signal as it is (not normalised: its errors are
+    // in the file's units), refused when the file changed since the plan hashed it.
+    static double[][] Targets(Regression1DConfig c, RunContext context)
+    {
+        if (c.Signal is null)
+        {
+            var signalRng = context.Rng("signals");
+            return Enumerable.Range(0, c.Signals).Select(_ => PowerLawSignals.SampleNormalized(2 * c.Points, c.Alpha, signalRng)).ToArray();
+        }
+        var bytes = InputFiles.Read(c.Signal);
+        var actual = InputFiles.Sha256(bytes);
+        if (actual != c.SignalSha256) throw new InputFileException($"signal file {c.Signal} changed since the plan was made (SHA-256 {actual}, planned {c.SignalSha256}): run again");
+        var values = SignalFiles.Parse(bytes, c.Signal, MinimumSignalSamples);
+        if (values.Length != 2 * c.Points) throw new InputFileException($"signal file {c.Signal} has {values.Length} values, the plan {2 * c.Points}");
+        return [values];
     }
 
     protected override IEnumerable<PlannedConfig> Grid(Regression1DConfig c)
     {
+        c = WithSignalFile(c);
+        var prefix = c.Signal is null ? "" : $"{Path.GetFileName(c.Signal)}/"; // the label names the file: the runs table shows what was fitted
         foreach (var m in c.Mappings)
         {
             if (m == Regression1DConfig.Gaussian)
                 foreach (var s in c.GaussianSigmas)
-                    yield return new PlannedConfig($"gaussian sigma={s:G4}", c with { Mappings = [m], GaussianSigmas = [s] });
+                    yield return new PlannedConfig($"{prefix}gaussian sigma={s:G4}", c with { Mappings = [m], GaussianSigmas = [s] });
             else
-                yield return new PlannedConfig(m, c with { Mappings = [m], GaussianSigmas = [] });
+                yield return new PlannedConfig(prefix + m, c with { Mappings = [m], GaussianSigmas = [] });
         }
     }
 
@@ -83,9 +136,8 @@ public sealed class Regression1DExperiment : Experiment<Regression1DConfig>
 
     protected override void Run(Regression1DConfig c, RunContext context, IRunRecorder recorder)
     {
-        int grid = 2 * c.Points, k = c.Signals;
-        var signalRng = context.Rng("signals");
-        var signals = Enumerable.Range(0, k).Select(_ => PowerLawSignals.SampleNormalized(grid, c.Alpha, signalRng)).ToArray();
+        var signals = Targets(c, context);
+        int grid = 2 * c.Points, k = signals.Length;
         var x = Signals.UnitGrid(grid);
         recorder.Array(Regression1DContract.X, 0, [grid], x);
         recorder.Array(Regression1DContract.Target, 0, [k, grid], signals.SelectMany(s => s).ToArray());

@@ -102,6 +102,9 @@ public sealed class PaperDifferencesTests
         Assert.Equal(("Iterations", "3000", "60000"), (only.Setting, only.Ours, only.Paper));
         var other = FourierRepro.Analysis.PaperDifferences.Compute(paper, ["""{"Cases":["constant"],"Iterations":60000,"Width":256}"""]);
         Assert.Equal("Cases", Assert.Single(other).Setting);
+        // A setting the defaults leave out while null (a data file of one's own) differs wherever a run has it.
+        var own = FourierRepro.Analysis.PaperDifferences.Compute(paper, [.. runs, """{"Cases":["equal"],"Iterations":3000,"Signal":"/tmp/s.csv","Width":256}"""]);
+        Assert.Equal(("Signal", "(absent) / \"/tmp/s.csv\"", "(absent)"), own.Where(x => x.Setting == "Signal").Select(x => (x.Setting, x.Ours, x.Paper)).Single());
     }
 }
 
