@@ -47,7 +47,7 @@ public sealed class ReconstructionAnalysis : IAnalysisModule
     {
         var data = ReconstructionData.Load(context, Experiment);
         if (data is null) yield break;
-        string id = ct ? "ct-reconstruction" : "mri-reconstruction", grid = ct ? $"{data.Resolution}²" : $"{data.Resolution}³";
+        string id = Experiment, grid = ct ? $"{data.Resolution}²" : $"{data.Resolution}³";
 
         // The phantom, what was observed, and every method's reconstruction of the first phantom (lowest seed).
         var first = data.Runs.OrderBy(r => r.Phantom, StringComparer.Ordinal).ThenBy(r => r.Seed).ThenBy(r => r.RunId).First();
