@@ -232,7 +232,7 @@ public sealed class NtkConditioningAnalysis : IAnalysisModule
         yield return new FigureResult("ntk-conditioning-spectra", "Eigenvalues of the NTK Gram matrix on the training grid, per mapping", "Tancik et al. Fig. 2 caption, Supp. Fig. 7",
             "Eigenvalues (descending) of the NT 0.2.2 standard NTK (4 x 1024) on x_j = j/N, on a log axis: left, no mapping, the basic mapping and a_j = j^-p; " +
             "right, Gaussian B ~ N(0, σ²) with 16 features (the lowest seed's draw; dashed: B rounded to integers). The flatter the spectrum, the better conditioned; " +
-            "no mapping and p = ∞ fall fastest.", png, svg, runs.Select(r => r.RunId).ToArray());
+            "no mapping falls to the plot's floor of 1e-12 (eigenvalues at or below 0 in float64: its kernel has finite rank, since a scalar input gives c = ±1 at every ReLU).", png, svg, runs.Select(r => r.RunId).ToArray());
 
         var grid = runs.Where(r => r.Points == runs.Min(q => q.Points)).ToList();
         var (png2, svg2) = FigureWriter.Save(Path.Combine(context.OutDir, "ntk-conditioning-condition"),
@@ -265,7 +265,7 @@ public sealed class NtkConditioningAnalysis : IAnalysisModule
             color++;
         }
         LogAxis.FitDecades(plot, all);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(gaussian ? Alignment.UpperRight : Alignment.MiddleRight); // (a): no mapping falls to the floor along the bottom
         return plot;
     }
 
@@ -281,7 +281,9 @@ public sealed class NtkConditioningAnalysis : IAnalysisModule
     static Plot PowerPanel(List<ConditioningRun> grid)
     {
         var run = grid[0];
-        var plot = Plots.NewPlot("(a) Power mappings a_j = j^-p", "p", "condition number λ_max/λ_min");
+        var singular = new[] { PowerMappingNames.None, NtkConditioningContract.Basic }.Where(r => !double.IsFinite(run.Condition[run.Row(r)])).Select(Label).ToList();
+        // An infinite κ (λ_min ≤ 0 in float64: the no-mapping kernel has finite rank) cannot be drawn on a log axis: said in the title.
+        var plot = Plots.NewPlot("(a) Power mappings a_j = j^-p" + (singular.Count > 0 ? $"; {string.Join(", ", singular)}: κ = ∞" : ""), "p", "condition number λ_max/λ_min");
         var powers = run.Config.Powers.Select(PowerMappingNames.Power).ToArray();
         double infAt = powers.Where(double.IsFinite).DefaultIfEmpty(0).Max() + 0.5;   // p = ∞ drawn half a unit to the right
         var xs = powers.Select(p => double.IsFinite(p) ? p : infAt).ToArray();
@@ -294,7 +296,9 @@ public sealed class NtkConditioningAnalysis : IAnalysisModule
         int color = 1;
         foreach (var row in new[] { PowerMappingNames.None, NtkConditioningContract.Basic })
         {
-            double v = Math.Log10(Math.Max(run.Condition[run.Row(row)], LogAxis.Floor));
+            double kappa = run.Condition[run.Row(row)];
+            if (!double.IsFinite(kappa)) { color++; continue; }
+            double v = Math.Log10(Math.Max(kappa, LogAxis.Floor));
             all.Add(v);
             var h = plot.Add.HorizontalLine(v, 2, Plots.Palette[color++], LinePattern.Dashed);
             h.LegendText = Label(row);
@@ -333,25 +337,37 @@ public sealed class NtkConditioningAnalysis : IAnalysisModule
         for (int i = 0; i < sigmas.Length; i++) ticks.AddMajor(log2[i], sigmas[i].ToString(CultureInfo.InvariantCulture));
         plot.Axes.Bottom.TickGenerator = ticks;
         LogAxis.FitDecades(plot, all);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Alignment.UpperRight); // κ falls with σ: the upper right is free
         return plot;
     }
 
     static Plot DepthPanel(ConditioningRun run)
     {
-        var plot = Plots.NewPlot("(c) Depth", "layers (linear output included)", "condition number λ_max/λ_min");
-        var all = new List<double>();
+        var singular = new List<string>();
+        var series = new List<(string Label, double[] X, double[] Y, int Color)>();
         for (int k = 0; k < run.Config.DepthMappings.Length; k++)
         {
-            var logs = LogAxis.Log10(run.DepthCondition.Row(k));
-            all.AddRange(logs);
-            var line = plot.Add.ScatterLine(run.Depths, logs, Plots.Palette[k % Plots.Palette.Length]);
+            var kappa = run.DepthCondition.Row(k);
+            var finite = Enumerable.Range(0, kappa.Length).Where(i => double.IsFinite(kappa[i])).ToArray();
+            var label = Label(run.Config.DepthMappings[k]);
+            if (finite.Length < kappa.Length)
+                singular.Add(finite.Length == 0 ? $"{label}: κ = ∞ at every depth" : $"{label}: κ = ∞ at L = {string.Join(", ", Enumerable.Range(0, kappa.Length).Except(finite).Select(i => run.Depths[i]))}");
+            if (finite.Length > 0) series.Add((label, finite.Select(i => run.Depths[i]).ToArray(), LogAxis.Log10(finite.Select(i => kappa[i])), k));
+        }
+        // An infinite κ cannot be drawn on a log axis: said in the title.
+        var plot = Plots.NewPlot("(c) Depth" + (singular.Count > 0 ? $"; {string.Join("; ", singular)}" : ""), "layers (linear output included)", "condition number λ_max/λ_min");
+        foreach (var (label, xs, ys, color) in series)
+        {
+            var line = plot.Add.ScatterLine(xs, ys, Plots.Palette[color % Plots.Palette.Length]);
             line.LineWidth = 2;
             line.MarkerSize = 8;
-            line.LegendText = Label(run.Config.DepthMappings[k]);
+            line.LegendText = label;
         }
-        LogAxis.FitDecades(plot, all);
-        plot.ShowLegend(Alignment.UpperLeft);
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (var depth in run.Depths) ticks.AddMajor(depth, depth.ToString(CultureInfo.InvariantCulture));
+        plot.Axes.Bottom.TickGenerator = ticks;
+        LogAxis.FitDecades(plot, series.SelectMany(s => s.Y));
+        plot.ShowLegend(Alignment.UpperRight);
         return plot;
     }
 }
