@@ -90,9 +90,52 @@ public static class Ntk
     // because near c = 1 arccos turns one ulp of c into ~1e-8 of θ (a shared input moved its Θ by 3e-9 in the test).
     const double InverseTwoPi = 1 / (2 * Math.PI);
 
+    // 8 lanes where AVX-512 runs natively (the 256-bit path is the same code on 4 lanes; tests run both).
+    public static bool UseVector512 { get; set; } = Vector512.IsHardwareAccelerated;
+
     static void FusedRow(FusedParameters p, Span<double> row, int i, double[][] var1, double[][] var2)
     {
         int n = row.Length, j = 0;
+        if (UseVector512)
+        {
+            var w2 = Vector512.Create(p.W2);
+            var b2 = Vector512.Create(p.B2);
+            var one = Vector512.Create(1.0);
+            var minusOne = Vector512.Create(-1.0);
+            var zero = Vector512<double>.Zero;
+            var pi = Vector512.Create(Math.PI);
+            var inverseTwoPi = Vector512.Create(InverseTwoPi);
+            var twoPi = Vector512.Create(2 * Math.PI);
+            for (; j + 8 <= n; j += 8)
+            {
+                var nngp = Vector512.Create(row.Slice(j, 8)) / Vector512.Create(p.D);
+                var ntk = zero;
+                for (int l = 0; l < p.Depth; l++)
+                {
+                    var nIn = Vector512.Create(l == 0 ? p.D : p.Width);
+                    if (p.Standard)
+                    {
+                        ntk = ntk * w2 + nngp * nIn + one;
+                        nngp = nngp * w2 + b2;
+                    }
+                    else
+                    {
+                        nngp = nngp * w2 + b2;
+                        ntk = ntk * w2 + nngp;
+                    }
+                    if (l == p.Depth - 1) break;
+                    var norms = p.ConstantNorm[l] is { } constant ? Vector512.Create(constant)
+                        : Vector512.Sqrt(Vector512.Create(var1[l][i]) * Vector512.Create(var2[l].AsSpan(j, 8)));
+                    var degenerate = Vector512.Equals(norms, zero);
+                    var cosine = Vector512.Min(Vector512.Max(nngp / Vector512.ConditionalSelect(degenerate, one, norms), minusOne), one);
+                    var sine = Vector512.Sqrt(Vector512.Max(one - cosine * cosine, zero));
+                    var piMinusTheta = pi - AcosVector512(cosine);
+                    ntk = Vector512.ConditionalSelect(degenerate, zero, ntk * piMinusTheta * inverseTwoPi);
+                    nngp = Vector512.ConditionalSelect(degenerate, zero, (piMinusTheta * cosine + sine) * norms / twoPi);
+                }
+                ntk.CopyTo(row.Slice(j, 8));
+            }
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             var w2 = Vector256.Create(p.W2);
@@ -184,6 +227,35 @@ public static class Ntk
         var twice = asin + asin;
         var large = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<double>.Zero), Vector256.Create(Math.PI) - twice, twice);
         return Vector256.ConditionalSelect(small, smallResult, large);
+    }
+
+    // AcosVector on 8 lanes (AVX-512), the same steps.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> AcosVector512(Vector512<double> x)
+    {
+        var half = Vector512.Create(0.5);
+        var ax = Vector512.Abs(x);
+        var small = Vector512.LessThan(ax, half);
+        var z = (Vector512.Create(1.0) - ax) * half;
+        var t = Vector512.ConditionalSelect(small, x, Vector512.Sqrt(z));
+        var u = Vector512.ConditionalSelect(small, x * x, z);
+        var p = Vector512.Create(0.3161587650653934628e-1);
+        p = Vector512.FusedMultiplyAdd(p, u, Vector512.Create(-0.1581918243329996643e-1));
+        p = Vector512.FusedMultiplyAdd(p, u, Vector512.Create(0.1929045477267910674e-1));
+        p = Vector512.FusedMultiplyAdd(p, u, Vector512.Create(0.6606077476277170610e-2));
+        p = Vector512.FusedMultiplyAdd(p, u, Vector512.Create(0.1215360525577377331e-1));
+        p = Vector512.FusedMultiplyAdd(p, u, Vector512.Create(0.1388715184501609218e-1));
+        p = Vector512.FusedMultiplyAdd(p, u, Vector512.Create(0.1735956991223614604e-1));
+        p = Vector512.FusedMultiplyAdd(p, u, Vector512.Create(0.2237176181932048341e-1));
+        p = Vector512.FusedMultiplyAdd(p, u, Vector512.Create(0.3038195928038132237e-1));
+        p = Vector512.FusedMultiplyAdd(p, u, Vector512.Create(0.4464285681377102438e-1));
+        p = Vector512.FusedMultiplyAdd(p, u, Vector512.Create(0.7500000000378581611e-1));
+        p = Vector512.FusedMultiplyAdd(p, u, Vector512.Create(0.1666666666666497543e+0));
+        var asin = Vector512.FusedMultiplyAdd(t * u, p, t);
+        var smallResult = (Vector512.Create(1.57079632679489655800e+00) - asin) + Vector512.Create(6.12323399573676603587e-17); // π/2 in two parts
+        var twice = asin + asin;
+        var large = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<double>.Zero), Vector512.Create(Math.PI) - twice, twice);
+        return Vector512.ConditionalSelect(small, smallResult, large);
     }
 
     // The recursion as whole-matrix torch operations, on any device: the implementation before FusedLayers, kept for

@@ -32,6 +32,12 @@ public static class Bench
         var fused = NtkKernelAlone(quick ? 2048 : 4096, quick ? 3 : 7, gemm64, fused: true);
         var byTensorOps = NtkKernelAlone(quick ? 2048 : 4096, quick ? 3 : 7, gemm64, fused: false);
         Add(fused with { Note = fused.Note + $"; {byTensorOps.Median / fused.Median:F2}x faster than the tensor operations" });
+        if (Ntk.UseVector512)
+        {
+            Ntk.UseVector512 = false;
+            try { Add(NtkKernelAlone(quick ? 2048 : 4096, quick ? 3 : 7, gemm64, fused: true) is var r ? r with { Workload = r.Workload + ", 256-bit", Note = "the same on 4 lanes (machines without AVX-512)" } : null!); }
+            finally { Ntk.UseVector512 = true; }
+        }
         Add(byTensorOps);
         if (!ntkOnly)
         {

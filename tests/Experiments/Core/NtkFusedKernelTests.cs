@@ -32,14 +32,32 @@ public sealed class NtkFusedKernelTests
         Check.Close(Math.PI, ends[1], AcosAbsolute, "acos(−1)");
         Check.Close(Math.PI / 3, ends[2], AcosAbsolute, "acos(1/2)");
         Check.Close(2 * Math.PI / 3, ends[3], AcosAbsolute, "acos(−1/2)");
+        if (!Vector512.IsHardwareAccelerated) return;
+        for (int i = 0; i <= 200_000; i += 8)
+        {
+            var x = Vector512.Create(At(i), At(i + 1), At(i + 2), At(i + 3), At(i + 4), At(i + 5), At(i + 6), At(i + 7));
+            var y = Ntk.AcosVector512(x);
+            for (int k = 0; k < 8; k++) Check.Close(Math.Acos(x[k]), y[k], AcosAbsolute, $"AcosVector512({x[k]})");
+        }
     }
 
     [Theory]
-    [InlineData(4, 1024, NtkParameterization.Standard, 1.0, 0.0, 7)]  // the paper's network, odd N2 for the scalar tail
-    [InlineData(1, 256, NtkParameterization.Standard, 1.0, 0.0, 5)]   // one layer: no ReLU, Θ = u·u′ + 1
-    [InlineData(8, 512, NtkParameterization.Standard, 1.3, 0.2, 9)]   // deeper, W_std ≠ 1 and a bias variance
-    [InlineData(3, 64, NtkParameterization.Ntk, 1.0, 0.5, 12)]        // Jacot's parameterisation
-    public void Fused_kernel_equals_the_tensor_operations_to_round_off(int depth, int width, NtkParameterization parameterization, double wStd, double bStd, int n2)
+    [InlineData(4, 1024, NtkParameterization.Standard, 1.0, 0.0, 7, false)]  // the paper's network, odd N2 for the scalar tail
+    [InlineData(4, 1024, NtkParameterization.Standard, 1.0, 0.0, 15, true)]  // 8 lanes, then 4, then the scalar tail
+    [InlineData(1, 256, NtkParameterization.Standard, 1.0, 0.0, 5, true)]    // one layer: no ReLU, Θ = u·u′ + 1
+    [InlineData(8, 512, NtkParameterization.Standard, 1.3, 0.2, 9, false)]   // deeper, W_std ≠ 1 and a bias variance
+    [InlineData(8, 512, NtkParameterization.Standard, 1.3, 0.2, 17, true)]
+    [InlineData(3, 64, NtkParameterization.Ntk, 1.0, 0.5, 12, false)]        // Jacot's parameterisation
+    [InlineData(3, 64, NtkParameterization.Ntk, 1.0, 0.5, 24, true)]
+    public void Fused_kernel_equals_the_tensor_operations_to_round_off(int depth, int width, NtkParameterization parameterization, double wStd, double bStd, int n2, bool wide)
+    {
+        bool saved = Ntk.UseVector512;
+        Ntk.UseVector512 = wide && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated; // 8 lanes only where the machine has them
+        try { FusedAgainstTensorOps(depth, width, parameterization, wStd, bStd, n2); }
+        finally { Ntk.UseVector512 = saved; }
+    }
+
+    static void FusedAgainstTensorOps(int depth, int width, NtkParameterization parameterization, double wStd, double bStd, int n2)
     {
         using var scope = torch.NewDisposeScope();
         var spec = new NtkSpec(depth, width, parameterization, wStd, bStd);
