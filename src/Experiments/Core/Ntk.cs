@@ -21,15 +21,16 @@ public static class Ntk
         // A Span (Tensor.bytes) addresses at most 2³¹ − 1 bytes: N1·N2 ≤ 268 M doubles, N ≤ 16383 for a square kernel.
         if (x1.device_type != DeviceType.CPU || (long)x1.shape[0] * x2.shape[0] * sizeof(double) > int.MaxValue) return KernelByTensorOps(spec, x1, x2);
         if (spec.Depth < 1) throw new ArgumentException("an MLP has at least one layer");
+        bool gram = ReferenceEquals(x1, x2);   // Θ(x, x): symmetric, so the pass covers one triangle and mirrors it
         using var scope = torch.NewDisposeScope();
         x1 = x1.to(ScalarType.Float64);
-        x2 = x2.to(ScalarType.Float64);
+        x2 = gram ? x1 : x2.to(ScalarType.Float64);
         long d = x1.shape[1];
         if (x2.shape[1] != d) throw new ArgumentException($"inputs of dimension {d} and {x2.shape[1]}");
         var theta = torch.matmul(x1, x2.t()).contiguous();                    // u·u′, becomes Θ in place
         var cov1 = x1.square().sum(1).div_(d).contiguous().data<double>().ToArray(); // |u|²/d
-        var cov2 = x2.square().sum(1).div_(d).contiguous().data<double>().ToArray();
-        FusedLayers(spec, theta, d, cov1, cov2);
+        var cov2 = gram ? cov1 : x2.square().sum(1).div_(d).contiguous().data<double>().ToArray();
+        FusedLayers(spec, theta, d, cov1, cov2, gram);
         return theta.MoveToOuterDisposeScope();
     }
 
@@ -53,7 +54,9 @@ public static class Ntk
     // matrix instead of ~20 whole-matrix passes per layer; the arccos is a vectorised polynomial (AcosVector), the
     // rest the same operations in the same order as KernelByTensorOps (Σ̇·Θ's division by 2π aside, below), so the two
     // agree to round-off (NtkFusedKernelTests).
-    static void FusedLayers(NtkSpec spec, Tensor theta, long d, double[] cov1, double[] cov2)
+    // With `upper`, only the elements j ≥ i are computed and then copied to (j, i): a Gram matrix comes out exactly
+    // symmetric (the GEMM's u·u′ and u′·u may differ in the last bit, which arccos near c = 1 would magnify to ~1e-8).
+    static void FusedLayers(NtkSpec spec, Tensor theta, long d, double[] cov1, double[] cov2, bool upper)
     {
         int n1 = (int)theta.shape[0], n2 = (int)theta.shape[1];
         var var1 = LayerVariances(spec, cov1);
@@ -62,7 +65,8 @@ public static class Ntk
         int threads = Math.Max(1, Math.Min(torch.get_num_threads(), Environment.ProcessorCount));
         // Blocks of rows, a few per thread: rows cost the same, so static blocks balance; more blocks than threads
         // absorb a core taken by another process.
-        int blocks = Math.Min(n1, threads * 8);
+        // (A triangle's rows shrink: 64 blocks, handed out as threads free up, keep the threads within a few % of each other.)
+        int blocks = Math.Min(n1, upper ? 64 : threads * 8);
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
         Parallel.For(0, blocks, options, b =>
         {
@@ -70,7 +74,22 @@ public static class Ntk
             // Tensor.bytes is a view of the contiguous CPU tensor's memory, not a copy (as FusedAdam uses it).
             var matrix = MemoryMarshal.Cast<byte, double>(theta.bytes);
             for (int i = first; i < last; i++)
-                FusedRow(p, matrix.Slice(i * n2, n2), i, var1, var2);
+            {
+                int from = upper ? i : 0;
+                FusedRow(p, matrix.Slice(i * n2 + from, n2 - from), i, from, var1, var2);
+            }
+        });
+        if (!upper) return;
+        // The lower triangle from the upper, in 64 × 64 tiles (a transposed copy touches a cache line per element otherwise).
+        const int Tile = 64;
+        int tiles = (n1 + Tile - 1) / Tile;
+        Parallel.For(0, tiles, options, ti =>
+        {
+            var matrix = MemoryMarshal.Cast<byte, double>(theta.bytes);
+            for (int tj = 0; tj <= ti; tj++)
+                for (int i = ti * Tile; i < Math.Min(n1, (ti + 1) * Tile); i++)
+                    for (int j = tj * Tile; j < Math.Min(i, (tj + 1) * Tile); j++)
+                        matrix[i * n2 + j] = matrix[j * n2 + i];
         });
     }
 
@@ -93,7 +112,8 @@ public static class Ntk
     // 8 lanes where AVX-512 runs natively (the 256-bit path is the same code on 4 lanes; tests run both).
     public static bool UseVector512 { get; set; } = Vector512.IsHardwareAccelerated;
 
-    static void FusedRow(FusedParameters p, Span<double> row, int i, double[][] var1, double[][] var2)
+    // row: elements (i, offset), (i, offset + 1), … of the matrix.
+    static void FusedRow(FusedParameters p, Span<double> row, int i, int offset, double[][] var1, double[][] var2)
     {
         int n = row.Length, j = 0;
         if (UseVector512)
@@ -125,7 +145,7 @@ public static class Ntk
                     }
                     if (l == p.Depth - 1) break;
                     var norms = p.ConstantNorm[l] is { } constant ? Vector512.Create(constant)
-                        : Vector512.Sqrt(Vector512.Create(var1[l][i]) * Vector512.Create(var2[l].AsSpan(j, 8)));
+                        : Vector512.Sqrt(Vector512.Create(var1[l][i]) * Vector512.Create(var2[l].AsSpan(offset + j, 8)));
                     var degenerate = Vector512.Equals(norms, zero);
                     var cosine = Vector512.Min(Vector512.Max(nngp / Vector512.ConditionalSelect(degenerate, one, norms), minusOne), one);
                     var sine = Vector512.Sqrt(Vector512.Max(one - cosine * cosine, zero));
@@ -165,7 +185,7 @@ public static class Ntk
                     }
                     if (l == p.Depth - 1) break;
                     var norms = p.ConstantNorm[l] is { } constant ? Vector256.Create(constant)
-                        : Vector256.Sqrt(Vector256.Create(var1[l][i]) * Vector256.Create(var2[l].AsSpan(j, 4)));
+                        : Vector256.Sqrt(Vector256.Create(var1[l][i]) * Vector256.Create(var2[l].AsSpan(offset + j, 4)));
                     var degenerate = Vector256.Equals(norms, zero);
                     var cosine = Vector256.Min(Vector256.Max(nngp / Vector256.ConditionalSelect(degenerate, one, norms), minusOne), one);
                     var sine = Vector256.Sqrt(Vector256.Max(one - cosine * cosine, zero));
@@ -185,7 +205,7 @@ public static class Ntk
                 if (p.Standard) { ntk = ntk * p.W2 + nngp * nIn + 1; nngp = nngp * p.W2 + p.B2; }
                 else { nngp = nngp * p.W2 + p.B2; ntk = ntk * p.W2 + nngp; }
                 if (l == p.Depth - 1) break;
-                double norms = Math.Sqrt(var1[l][i] * var2[l][j]);
+                double norms = Math.Sqrt(var1[l][i] * var2[l][offset + j]);
                 if (norms == 0) { ntk = 0; nngp = 0; continue; }
                 double cosine = Math.Clamp(nngp / norms, -1.0, 1.0);
                 double sine = Math.Sqrt(Math.Max(1 - cosine * cosine, 0));
@@ -207,9 +227,12 @@ public static class Ntk
         var half = Vector256.Create(0.5);
         var ax = Vector256.Abs(x);
         var small = Vector256.LessThan(ax, half);
+        // Every lane small (most entries of a kernel of spread-out inputs): the square root is not needed. The same
+        // operations on those lanes as the blend below, so the result does not depend on the neighbours.
+        bool allSmall = Vector256.LessThanAll(ax, half);
         var z = (Vector256.Create(1.0) - ax) * half;
-        var t = Vector256.ConditionalSelect(small, x, Vector256.Sqrt(z));
-        var u = Vector256.ConditionalSelect(small, x * x, z);
+        var t = allSmall ? x : Vector256.ConditionalSelect(small, x, Vector256.Sqrt(z));
+        var u = allSmall ? x * x : Vector256.ConditionalSelect(small, x * x, z);
         var p = Vector256.Create(0.3161587650653934628e-1);
         p = Vector256.FusedMultiplyAdd(p, u, Vector256.Create(-0.1581918243329996643e-1));
         p = Vector256.FusedMultiplyAdd(p, u, Vector256.Create(0.1929045477267910674e-1));
@@ -224,6 +247,7 @@ public static class Ntk
         p = Vector256.FusedMultiplyAdd(p, u, Vector256.Create(0.1666666666666497543e+0));
         var asin = Vector256.FusedMultiplyAdd(t * u, p, t);
         var smallResult = (Vector256.Create(1.57079632679489655800e+00) - asin) + Vector256.Create(6.12323399573676603587e-17); // π/2 in two parts
+        if (allSmall) return smallResult;
         var twice = asin + asin;
         var large = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<double>.Zero), Vector256.Create(Math.PI) - twice, twice);
         return Vector256.ConditionalSelect(small, smallResult, large);
@@ -236,9 +260,12 @@ public static class Ntk
         var half = Vector512.Create(0.5);
         var ax = Vector512.Abs(x);
         var small = Vector512.LessThan(ax, half);
+        // Every lane small (most entries of a kernel of spread-out inputs): the square root is not needed. The same
+        // operations on those lanes as the blend below, so the result does not depend on the neighbours.
+        bool allSmall = Vector512.LessThanAll(ax, half);
         var z = (Vector512.Create(1.0) - ax) * half;
-        var t = Vector512.ConditionalSelect(small, x, Vector512.Sqrt(z));
-        var u = Vector512.ConditionalSelect(small, x * x, z);
+        var t = allSmall ? x : Vector512.ConditionalSelect(small, x, Vector512.Sqrt(z));
+        var u = allSmall ? x * x : Vector512.ConditionalSelect(small, x * x, z);
         var p = Vector512.Create(0.3161587650653934628e-1);
         p = Vector512.FusedMultiplyAdd(p, u, Vector512.Create(-0.1581918243329996643e-1));
         p = Vector512.FusedMultiplyAdd(p, u, Vector512.Create(0.1929045477267910674e-1));
@@ -253,6 +280,7 @@ public static class Ntk
         p = Vector512.FusedMultiplyAdd(p, u, Vector512.Create(0.1666666666666497543e+0));
         var asin = Vector512.FusedMultiplyAdd(t * u, p, t);
         var smallResult = (Vector512.Create(1.57079632679489655800e+00) - asin) + Vector512.Create(6.12323399573676603587e-17); // π/2 in two parts
+        if (allSmall) return smallResult;
         var twice = asin + asin;
         var large = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<double>.Zero), Vector512.Create(Math.PI) - twice, twice);
         return Vector512.ConditionalSelect(small, smallResult, large);
@@ -321,7 +349,8 @@ public static class Ntk
     public static double[,] Kernel(NtkSpec spec, double[] x1, double[] x2, int d)
     {
         using var scope = torch.NewDisposeScope();
-        var k = Kernel(spec, torch.tensor(x1, [x1.Length / d, d]), torch.tensor(x2, [x2.Length / d, d]));
+        var t1 = torch.tensor(x1, [x1.Length / d, d]);
+        var k = Kernel(spec, t1, ReferenceEquals(x1, x2) ? t1 : torch.tensor(x2, [x2.Length / d, d]));
         var flat = k.cpu().data<double>().ToArray();
         int n1 = x1.Length / d, n2 = x2.Length / d;
         var result = new double[n1, n2];

@@ -57,6 +57,36 @@ public sealed class NtkFusedKernelTests
         finally { Ntk.UseVector512 = saved; }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Fused_gram_matrix_is_symmetric_and_equals_the_tensor_operations_to_round_off(bool wide)
+    {
+        bool saved = Ntk.UseVector512;
+        Ntk.UseVector512 = wide && Vector512.IsHardwareAccelerated;
+        try
+        {
+            using var scope = torch.NewDisposeScope();
+            var spec = new NtkSpec(4, 1024);
+            var rng = new Rng(5);
+            int n = 45, d = 8;                                              // 45: tiles, 8 and 4 lanes and the scalar tail all met
+            var a = Enumerable.Range(0, n * d).Select(_ => rng.Normal()).ToArray();
+            for (int k = 0; k < d; k++) a[7 * d + k] = a[30 * d + k];       // a repeated point: c = 1 off the diagonal
+            var x = torch.tensor(a, [n, d]);
+            var fused = Ntk.Kernel(spec, x, x).data<double>().ToArray();   // one tensor twice: the triangle path
+            var reference = Ntk.KernelByTensorOps(spec, x, x).data<double>().ToArray();
+            double scale = reference.Max(Math.Abs), worst = 0;
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    Assert.Equal(fused[i * n + j], fused[j * n + i]);      // exactly symmetric
+                    worst = Math.Max(worst, Math.Abs(fused[i * n + j] - reference[i * n + j]) / scale);
+                }
+            Check.Close(0, worst, FusedVsTensorOps, "max |fused Gram − tensor ops| / max |Θ|");
+        }
+        finally { Ntk.UseVector512 = saved; }
+    }
+
     static void FusedAgainstTensorOps(int depth, int width, NtkParameterization parameterization, double wStd, double bStd, int n2)
     {
         using var scope = torch.NewDisposeScope();
