@@ -27,11 +27,35 @@ public static class Ntk
         x2 = gram ? x1 : x2.to(ScalarType.Float64);
         long d = x1.shape[1];
         if (x2.shape[1] != d) throw new ArgumentException($"inputs of dimension {d} and {x2.shape[1]}");
-        var theta = torch.matmul(x1, x2.t()).contiguous();                    // u·u′, becomes Θ in place
+        var theta = gram ? UpperGram(x1) : torch.matmul(x1, x2.t()).contiguous(); // u·u′, becomes Θ in place
         var cov1 = x1.square().sum(1).div_(d).contiguous().data<double>().ToArray(); // |u|²/d
         var cov2 = gram ? cov1 : x2.square().sum(1).div_(d).contiguous().data<double>().ToArray();
         FusedLayers(spec, theta, d, cov1, cov2, gram);
         return theta.MoveToOuterDisposeScope();
+    }
+
+    // u·u′ of a Gram matrix on and above the diagonal only (below it the memory is left unset: the pass mirrors its upper
+    // triangle there), by GramBlocks² / 2 + GramBlocks / 2 products of row blocks: 10 of 16 blocks' FLOPs.
+    const int GramBlocks = 4;
+    const int GramBlocksFrom = 256; // below, one product: the blocks' overhead would outweigh the saving
+
+    static Tensor UpperGram(Tensor x)
+    {
+        int n = (int)x.shape[0];
+        if (n < GramBlocksFrom) return torch.matmul(x, x.t()).contiguous();
+        var theta = torch.empty(n, n, dtype: ScalarType.Float64);
+        for (int bi = 0; bi < GramBlocks; bi++)
+        {
+            int r0 = n * bi / GramBlocks, rn = n * (bi + 1) / GramBlocks - r0;
+            var rows = x.narrow(0, r0, rn);
+            for (int bj = bi; bj < GramBlocks; bj++)
+            {
+                int c0 = n * bj / GramBlocks, cn = n * (bj + 1) / GramBlocks - c0;
+                using var block = torch.matmul(rows, x.narrow(0, c0, cn).t());
+                theta.narrow(0, r0, rn).narrow(1, c0, cn).copy_(block);
+            }
+        }
+        return theta;
     }
 
     // The per-layer variances of the inputs, as the recursion carries them: before layer l's ReLU, cov ← w²·cov + b²;

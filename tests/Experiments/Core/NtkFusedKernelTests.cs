@@ -58,9 +58,10 @@ public sealed class NtkFusedKernelTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Fused_gram_matrix_is_symmetric_and_equals_the_tensor_operations_to_round_off(bool wide)
+    [InlineData(false, 45)]   // 45: one product; tiles, 8 and 4 lanes and the scalar tail all met
+    [InlineData(true, 45)]
+    [InlineData(true, 301)]   // 301: u·u′ by row blocks (Ntk.UpperGram), uneven ones
+    public void Fused_gram_matrix_is_symmetric_and_equals_the_tensor_operations_to_round_off(bool wide, int n)
     {
         bool saved = Ntk.UseVector512;
         Ntk.UseVector512 = wide && Vector512.IsHardwareAccelerated;
@@ -69,9 +70,9 @@ public sealed class NtkFusedKernelTests
             using var scope = torch.NewDisposeScope();
             var spec = new NtkSpec(4, 1024);
             var rng = new Rng(5);
-            int n = 45, d = 8;                                              // 45: tiles, 8 and 4 lanes and the scalar tail all met
+            int d = 8;
             var a = Enumerable.Range(0, n * d).Select(_ => rng.Normal()).ToArray();
-            for (int k = 0; k < d; k++) a[7 * d + k] = a[30 * d + k];       // a repeated point: c = 1 off the diagonal
+            for (int k = 0; k < d; k++) a[7 * d + k] = a[(n - 7) * d + k];  // a repeated point, c = 1 off the diagonal (across row blocks at 301)
             var x = torch.tensor(a, [n, d]);
             var fused = Ntk.Kernel(spec, x, x).data<double>().ToArray();   // one tensor twice: the triangle path
             var reference = Ntk.KernelByTensorOps(spec, x, x).data<double>().ToArray();
