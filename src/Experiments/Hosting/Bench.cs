@@ -146,7 +146,7 @@ public static class Bench
         bool wide = Ntk.UseVector512;
         var variants = new List<(string Name, string Note, Func<Tensor> Kernel)>
         {
-            ("fused", $"Ntk.Kernel ({(wide ? 8 : 4)} lanes); GFLOP/s counts the GEMM only", () => Ntk.Kernel(spec, x, x)),
+            ("fused", $"Ntk.Kernel ({(wide ? 8 : 4)} lanes); GFLOP/s counts the full product u·u′ (2N²d; a Gram matrix computes 10/16 of it)", () => Ntk.Kernel(spec, x, x)),
             ("tensor ops", "Ntk.KernelByTensorOps, the implementation before", () => Ntk.KernelByTensorOps(spec, x, x)),
         };
         if (wide)
