@@ -14,8 +14,9 @@ public sealed record NtkSpec(int Depth, int Width, NtkParameterization Parameter
 public static class Ntk
 {
     // x1: [N1, d], x2: [N2, d] float64 (already mapped inputs). Returns Θ: [N1, N2] float64, on x1's device.
-    // On the CPU: one GEMM for u·u′, then every layer of the recursion in one fused pass over the matrix, in place
-    // (FusedLayers). Elsewhere (CUDA): the same recursion as whole-matrix torch operations (KernelByTensorOps).
+    // On the CPU: one GEMM for u·u′ (for a Gram matrix, x1 and x2 the same tensor, its upper triangle by row blocks),
+    // then every layer of the recursion in one fused pass over the matrix, in place (FusedLayers). Elsewhere (CUDA):
+    // the same recursion as whole-matrix torch operations (KernelByTensorOps).
     public static Tensor Kernel(NtkSpec spec, Tensor x1, Tensor x2)
     {
         // A Span (Tensor.bytes) addresses at most 2³¹ − 1 bytes: N1·N2 ≤ 268 M doubles, N ≤ 16383 for a square kernel.
@@ -88,8 +89,7 @@ public static class Ntk
         var p = new FusedParameters(spec, d, var1, var2);
         int threads = Math.Max(1, Math.Min(torch.get_num_threads(), Environment.ProcessorCount));
         // Blocks of rows, a few per thread: rows cost the same, so static blocks balance; more blocks than threads
-        // absorb a core taken by another process.
-        // (A triangle's rows shrink: 64 blocks, handed out as threads free up, keep the threads within a few % of each other.)
+        // absorb a core taken by another process. A triangle's rows shrink: 64 blocks, handed out as threads free up.
         int blocks = Math.Min(n1, upper ? 64 : threads * 8);
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
         Parallel.For(0, blocks, options, b =>
