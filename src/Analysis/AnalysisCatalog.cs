@@ -21,6 +21,7 @@ public static class AnalysisCatalog
         new ManifoldAnalysis(),
         new NtkKernelsAnalysis(),
         new NtkConvergenceAnalysis(),
+        new NtkConditioningAnalysis(),
         new SamplingWidthAnalysis(),
         new ImageRegressionAnalysis(),
         new ScaleSweepAnalysis(),

@@ -90,6 +90,7 @@ public sealed class FigureTests(TinySuite suite)
         { "manifold-spectral-bias", "manifold-spectral-dynamics" }, { "manifold-spectral-bias", "manifold-classification" },
         { "ntk-kernels", "fig2-ntk-kernels" },
         { "ntk-convergence", "fig3-ntk-convergence" }, { "ntk-convergence", "fig3-all-mappings" },
+        { "ntk-conditioning", "ntk-conditioning-spectra" }, { "ntk-conditioning", "ntk-conditioning-condition" },
         { "sampling-width", "fig4-sampling-width" }, { "sampling-width", "fig13-sampling-width-train" },
         { "image-regression", "image-regression-fig1" }, { "image-regression", "image-regression-psnr" },
         { "scale-sweep", "scale-sweep-psnr" }, { "scale-sweep", "scale-sweep-kernel" }, { "scale-sweep", "scale-sweep-outputs" },

@@ -14,7 +14,7 @@ public static class Bench
     public sealed record Result(string Workload, string Unit, double Median, double Min, double Max, int Repeats,
         double FlopsPerRepeat, double AchievedGflops, double GemmGflops, double RatioToGemm, string Note);
 
-    public static int Run(bool quick, string? jsonPath, int threads, TextWriter output)
+    public static int Run(bool quick, string? jsonPath, int threads, TextWriter output, bool ntkOnly = false)
     {
         threads = TorchSetup.ConfigureThreads(threads);
         output.WriteLine($"bench: {(quick ? "quick" : "full")}, torch threads {threads}, {Environment.ProcessorCount} cores, libtorch {torch.__version__}");
@@ -26,6 +26,34 @@ public static class Bench
         }
         output.WriteLine($"{"workload",-44} {"median",10} {"min",10} {"max",10}  {"GFLOP/s",8} {"GEMM",8} {"ratio",6}  note");
 
+        var (speedup, singleStep) = ntkOnly ? (double.NaN, double.NaN) : TrainingRows(quick, threads, output, Add);
+        Add(NtkBuildAndSolve(quick ? 2048 : 4096, Gemm(1536, 4, ScalarType.Float64)));
+        foreach (var row in NtkKernelSideBySide(quick ? 2048 : 4096, quick ? 3 : 9, Gemm(1536, 4, ScalarType.Float64))) Add(row);
+        if (!ntkOnly)
+        {
+            Add(MetricWrites(quick ? 100_000 : 500_000, singleStep));
+            Add(ImageMemory(quick ? 4_096 : 16_384, quick ? 300 : 2_000));
+        }
+
+        if (jsonPath is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
+            File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
+            {
+                machine = new { Environment.ProcessorCount, threads, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, libtorch = torch.__version__ },
+                quick,
+                ensembleSpeedup = double.IsNaN(speedup) ? (double?)null : speedup, // NaN with --ntk-only; JSON has no NaN
+                results,
+            }, new JsonSerializerOptions { WriteIndented = true }));
+            output.WriteLine($"wrote {jsonPath}");
+        }
+        return 0;
+    }
+
+    // The training rows: image steps, the spectral-bias step alone and as an ensemble, Adam. Returns the ensemble's
+    // speed-up and the single network's step time (which the metric-writes row is a share of).
+    static (double Speedup, double SingleStep) TrainingRows(bool quick, int threads, TextWriter output, Action<Result> Add)
+    {
         foreach (int pixels in quick ? new[] { 16_384 } : new[] { 65_536, 16_384 })
             Add(ImageStep(pixels, quick ? 5 : 20, Gemm()));
         var gemm = Gemm();
@@ -41,23 +69,7 @@ public static class Bench
         output.WriteLine($"  ensemble of {k}: {k / ensemble.Median:F0} network-steps/s against {1 / single.Median:F0} one at a time on 1 thread ({speedup:F2}x) " +
                          $"and {1 / singleAllThreads.Median:F0} one at a time on {threads} threads ({singleAllThreads.Median * k / ensemble.Median:F2}x)");
         Add(AdamUpdate(k, quick ? 10 : 40));
-        Add(NtkBuildAndSolve(quick ? 2048 : 4096, Gemm(1536, 4, ScalarType.Float64)));
-        Add(MetricWrites(quick ? 100_000 : 500_000, single.Median));
-        Add(ImageMemory(quick ? 4_096 : 16_384, quick ? 300 : 2_000));
-
-        if (jsonPath is not null)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
-            File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
-            {
-                machine = new { Environment.ProcessorCount, threads, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, libtorch = torch.__version__ },
-                quick,
-                ensembleSpeedup = speedup,
-                results,
-            }, new JsonSerializerOptions { WriteIndented = true }));
-            output.WriteLine($"wrote {jsonPath}");
-        }
-        return 0;
+        return (speedup, single.Median);
     }
 
     static string Format(Result r) =>
@@ -115,6 +127,48 @@ public static class Bench
         double flops = 2.0 * n * n * mapping.OutputDim + (double)n * n * n / 3 + 2.0 * n * n;
         var r0 = Summarise($"NTK N={n} (d=512, float64) + solve", times.ToArray(), flops, gemm64, "");
         return r0 with { Note = $"kernel alone {kernelTimes[kernelTimes.Count / 2]:F3} s (median); 1 warm-up; reference: float64 GEMM" };
+    }
+
+    // The analytic kernel alone, as NtkBuildAndSolve builds it: by the fused CPU pass (Ntk.Kernel, 8 lanes where AVX-512
+    // runs natively, and on 4), and by whole-matrix torch operations (Ntk.KernelByTensorOps, the implementation before
+    // it), the variants taking turns within each repeat so that a shared machine's load falls on all alike. FLOPs
+    // counted: the Gram matrix only (2·N²·d), so the ratio to the float64 GEMM is the share of the time the GEMM part
+    // would take at peak.
+    static IEnumerable<Result> NtkKernelSideBySide(int n, int repeats, double gemm64)
+    {
+        using var scope = torch.NewDisposeScope();
+        var rng = new Rng(3);
+        var points = new double[n * 2];
+        for (int i = 0; i < points.Length; i++) points[i] = rng.NextDouble();
+        var mapping = InputMapping.Gaussian(2, 256, 10, rng.Derive("B"));
+        var x = torch.tensor(mapping.Encode(points), [n, mapping.OutputDim]);
+        var spec = new NtkSpec(4, 1024);
+        bool wide = Ntk.UseVector512;
+        var variants = new List<(string Name, string Note, Func<Tensor> Kernel)>
+        {
+            ("fused", $"Ntk.Kernel ({(wide ? 8 : 4)} lanes); GFLOP/s counts the full product u·u′ (2N²d; a Gram matrix computes 10/16 of it)", () => Ntk.Kernel(spec, x, x)),
+            ("tensor ops", "Ntk.KernelByTensorOps, the implementation before", () => Ntk.KernelByTensorOps(spec, x, x)),
+        };
+        if (wide)
+            variants.Insert(1, ("fused, 4 lanes", "the same without AVX-512", () =>
+            {
+                Ntk.UseVector512 = false;
+                try { return Ntk.Kernel(spec, x, x); }
+                finally { Ntk.UseVector512 = true; }
+            }));
+        var times = variants.Select(_ => new List<double>()).ToArray();
+        for (int r = 0; r <= repeats; r++)   // r = 0: warm-up (page faults of the fresh 128 MB matrices)
+            for (int v = 0; v < variants.Count; v++)
+            {
+                using var inner = torch.NewDisposeScope();
+                var sw = Stopwatch.StartNew();
+                variants[v].Kernel().Dispose();
+                if (r > 0) times[v].Add(sw.Elapsed.TotalSeconds);
+            }
+        double flops = 2.0 * n * n * mapping.OutputDim;
+        var results = variants.Select((v, i) => Summarise($"NTK kernel N={n} d=512 f64, {v.Name}", times[i].ToArray(), flops, gemm64, v.Note)).ToList();
+        var before = results[^1];
+        return results.Select(r => r == before ? r : r with { Note = r.Note + $"; {before.Median / r.Median:F2}x the tensor ops (median), {before.Min / r.Min:F2}x (best)" });
     }
 
     // Per-step wall times of Trainer.Train (the project's training loop), after `warmup` steps.

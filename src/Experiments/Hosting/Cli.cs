@@ -62,11 +62,12 @@ public static class Cli
         var quick = new Option<bool>("--quick") { Description = "Fewer repeats and smaller sizes (a minute instead of several)" };
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file" };
         var benchThreads = new Option<int?>("--threads") { Description = "Torch threads (default: one per core)" };
+        var ntkOnly = new Option<bool>("--ntk-only") { Description = "Only the analytic NTK rows (kernel + solve, kernel alone before and after)" };
         var bench = new Command("bench", "Measure training steps, the NTK, database writes and memory, as ratios to this machine's GEMM rate")
         {
-            quick, json, benchThreads,
+            quick, json, benchThreads, ntkOnly,
         };
-        bench.SetAction(r => Bench.Run(r.GetValue(quick), r.GetValue(json), r.GetValue(benchThreads) ?? 0, Console.Out));
+        bench.SetAction(r => Bench.Run(r.GetValue(quick), r.GetValue(json), r.GetValue(benchThreads) ?? 0, Console.Out, r.GetValue(ntkOnly)));
 
         var root = new RootCommand("FourierRepro experiments: train the papers' models and record every run in the results database")
         {

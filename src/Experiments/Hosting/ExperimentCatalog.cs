@@ -21,6 +21,7 @@ public static class ExperimentCatalog
         new ManifoldSpectralBiasExperiment(),
         new NtkKernelsExperiment(),
         new NtkConvergenceExperiment(),
+        new NtkConditioningExperiment(),
         new SamplingWidthExperiment(),
         new ImageRegressionExperiment(),
         new ScaleSweepExperiment(),
