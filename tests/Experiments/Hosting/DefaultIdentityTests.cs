@@ -9,9 +9,17 @@ namespace FourierRepro.Tests;
 // commit ff80d8a, before data files of one's own were accepted (issue 13, item 4), and must stay as they were.
 public sealed class DefaultIdentityTests
 {
+    // The experiments of ff80d8a: experiments added since have identities of their own, which this digest must not see.
+    static readonly string[] PinnedExperiments =
+    [
+        "spectral-bias", "perturbation-robustness", "relu-spectrum-decay", "manifold-spectral-bias", "ntk-kernels",
+        "ntk-convergence", "sampling-width", "image-regression", "scale-sweep", "regression-1d",
+    ];
+
     static string PlanDigest(Scale scale)
     {
-        var plan = RunPlan.Build(ExperimentCatalog.All, scale, seeds: null, settings: []);
+        var pinned = PinnedExperiments.Select(n => ExperimentCatalog.Find(n) ?? throw new InvalidOperationException($"experiment {n} is gone")).ToList();
+        var plan = RunPlan.Build(pinned, scale, seeds: null, settings: []);
         var keys = string.Join("\n", plan.Select(r => r.IdentityKey).Order(StringComparer.Ordinal));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(keys)));
     }
