@@ -35,12 +35,8 @@ public sealed class CtReconstructionExperiment : Experiment<CtReconstructionConf
         _ => new(),
     };
 
-    protected override double EstimatedSeconds(CtReconstructionConfig c)
-    {
-        var mapping = Mapping(c, c.SingleMethod(), Rng.Derive(0, "cost"));
-        var shape = mapping is null ? null : new MlpShape(mapping.OutputDim, c.Width, c.Depth, 1);
-        return ReconstructionFit.EstimatedSeconds(shape, (long)c.Resolution * c.Resolution, c.Iterations);
-    }
+    protected override double EstimatedSeconds(CtReconstructionConfig c) => ReconstructionFit.EstimatedSeconds(
+        Mapping(c, c.SingleMethod(), Rng.Derive(0, "cost")), c.Width, c.Depth, (long)c.Resolution * c.Resolution, c.Iterations);
 
     protected override IEnumerable<string> Validate(CtReconstructionConfig c)
     {
@@ -55,23 +51,12 @@ public sealed class CtReconstructionExperiment : Experiment<CtReconstructionConf
         if (c.PhantomNoise < 0) yield return "PhantomNoise must be ≥ 0";
     }
 
-    protected override IEnumerable<PlannedConfig> Grid(CtReconstructionConfig c)
-    {
-        foreach (var phantom in c.Phantoms)
-            foreach (var method in c.Methods)
-                yield return new PlannedConfig($"{method}/{PhantomName(phantom)}", c with { Methods = [method], Phantoms = [phantom] });
-    }
+    protected override IEnumerable<PlannedConfig> Grid(CtReconstructionConfig c) =>
+        ReconstructionFit.Grid(c.Methods, c.Phantoms, (method, phantom) => c with { Methods = [method], Phantoms = [phantom] });
 
     // null for gridopt (no network).
-    public static InputMapping? Mapping(CtReconstructionConfig c, string method, Rng rng) => method switch
-    {
-        None => InputMapping.None(2),
-        Basic => InputMapping.Basic(2),
-        PosEnc => InputMapping.PositionalEncoding(2, c.PosEncScale, c.PosEncPerAxis),
-        Gaussian => InputMapping.Gaussian(2, c.GaussianFeatures, c.Sigma, rng),
-        GridOpt => null,
-        _ => throw new ConfigException($"{Name}: unknown method '{method}'"),
-    };
+    public static InputMapping? Mapping(CtReconstructionConfig c, string method, Rng rng) =>
+        ReconstructionFit.Mapping(Name, method, 2, c.PosEncScale, c.PosEncPerAxis, c.GaussianFeatures, c.Sigma, rng);
 
     // Phantom `index` of the set drawn from `seed`: the same image whatever the run's seed.
     public static float[] Phantom(int index, int seed, double noise, int resolution) =>
@@ -81,14 +66,14 @@ public sealed class CtReconstructionExperiment : Experiment<CtReconstructionConf
     {
         int r = c.Resolution;
         var beam = new ParallelBeam(r, c.Angles);
-        recorder.Metric(ReconstructionContract.ForwardModelError, 0, beam.DiscError(context.Device));
+        using var scope = torch.NewDisposeScope();
+        var op = beam.ToDevice(context.Device); // the operator training uses checks itself first
+        recorder.Metric(ReconstructionContract.ForwardModelError, 0, beam.DiscError(op, context.Device));
         var phantom = Phantom(c.SinglePhantom(), c.PhantomSeed, c.PhantomNoise, r);
         recorder.Array(ReconstructionContract.Target, 0, [r, r], phantom);
         var sinogram = beam.Project(phantom);
         recorder.Array(ReconstructionContract.Observations, 0, [c.Angles, r], sinogram);
 
-        using var scope = torch.NewDisposeScope();
-        var op = beam.ToDevice(context.Device);
         var observed = torch.tensor(sinogram.Select(v => (float)v).ToArray()).to(context.Device);
         string method = c.SingleMethod();
         var mapping = Mapping(c, method, context.Rng("gaussian-B"));

@@ -43,10 +43,9 @@ public sealed class MriReconstructionExperiment : Experiment<MriReconstructionCo
 
     protected override double EstimatedSeconds(MriReconstructionConfig c)
     {
-        var mapping = Mapping(c, c.SingleMethod(), Rng.Derive(0, "cost"));
-        var shape = mapping is null ? null : new MlpShape(mapping.OutputDim, c.Width, c.Depth, 1);
         long voxels = (long)c.Resolution * c.Resolution * c.Resolution;
-        return ReconstructionFit.EstimatedSeconds(shape, voxels, c.Iterations) + c.Iterations * voxels * 2e-8; // two FFTs per step
+        return ReconstructionFit.EstimatedSeconds(Mapping(c, c.SingleMethod(), Rng.Derive(0, "cost")), c.Width, c.Depth, voxels, c.Iterations)
+               + c.Iterations * voxels * 2e-8; // two FFTs per step
     }
 
     protected override IEnumerable<string> Validate(MriReconstructionConfig c)
@@ -62,22 +61,11 @@ public sealed class MriReconstructionExperiment : Experiment<MriReconstructionCo
         if (c.PhantomNoise < 0) yield return "PhantomNoise must be ≥ 0";
     }
 
-    protected override IEnumerable<PlannedConfig> Grid(MriReconstructionConfig c)
-    {
-        foreach (var phantom in c.Phantoms)
-            foreach (var method in c.Methods)
-                yield return new PlannedConfig($"{method}/{PhantomName(phantom)}", c with { Methods = [method], Phantoms = [phantom] });
-    }
+    protected override IEnumerable<PlannedConfig> Grid(MriReconstructionConfig c) =>
+        ReconstructionFit.Grid(c.Methods, c.Phantoms, (method, phantom) => c with { Methods = [method], Phantoms = [phantom] });
 
-    public static InputMapping? Mapping(MriReconstructionConfig c, string method, Rng rng) => method switch
-    {
-        None => InputMapping.None(3),
-        Basic => InputMapping.Basic(3),
-        PosEnc => InputMapping.PositionalEncoding(3, c.PosEncScale, c.PosEncPerAxis),
-        Gaussian => InputMapping.Gaussian(3, c.GaussianFeatures, c.Sigma, rng),
-        GridOpt => null,
-        _ => throw new ConfigException($"{Name}: unknown method '{method}'"),
-    };
+    public static InputMapping? Mapping(MriReconstructionConfig c, string method, Rng rng) =>
+        ReconstructionFit.Mapping(Name, method, 3, c.PosEncScale, c.PosEncPerAxis, c.GaussianFeatures, c.Sigma, rng);
 
     public static float[] Phantom(int index, int seed, double noise, int resolution) =>
         SheppLogan.Render3D(SheppLogan.Perturbed(SheppLogan.Modified3D, noise, Rng.Derive(seed, $"mri-phantom-{index}")), resolution);

@@ -105,15 +105,16 @@ public sealed class ParallelBeam
     }
 
     // The run's check of its own operator (CtReconstructionContract.ForwardModelError): a centred disc of radius 0.5
-    // rendered on the grid and projected through the tensor path, against the closed form. Mean absolute error over
-    // the sinogram; a pixelated boundary moves each end of a chord by about a pixel (2/R in length, 1/R in value).
+    // rendered on the grid and projected through the operator tensors the run trains with (`op`, from ToDevice),
+    // against the closed form. Mean absolute error over the sinogram; a pixelated boundary moves each end of a chord
+    // by about a pixel (2/R in length, 1/R in value).
     public static readonly double[,] Disc = { { 1, 0.5, 0.5, 0, 0, 0 } };
 
-    public double DiscError(Device device)
+    public double DiscError((Tensor Pixel, Tensor Weight) op, Device device)
     {
         using var scope = torch.NewDisposeScope();
         var image = torch.tensor(SheppLogan.Render2D(Disc, Resolution)).to(device);
-        var projected = Project(image, ToDevice(device)).cpu().to(ScalarType.Float64).data<double>().ToArray();
+        var projected = Project(image, op).cpu().to(ScalarType.Float64).data<double>().ToArray();
         var exact = ClosedForm(Disc);
         return projected.Zip(exact, (p, e) => Math.Abs(p - e)).Average();
     }

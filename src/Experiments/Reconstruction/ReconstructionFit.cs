@@ -95,7 +95,28 @@ public static class ReconstructionFit
         return c;
     }
 
-    // Training steps on the whole grid (the frames reuse the step's forward pass), for Core/CostModel.
-    public static double EstimatedSeconds(MlpShape? shape, long points, int iterations) =>
-        shape is null ? iterations * 2e-4 : CostModel.Training(shape, points, iterations); // gridopt: a few element-wise passes per step
+    // Training steps on the whole grid (the frames reuse the step's forward pass), for Core/CostModel; mapping null is gridopt.
+    public static double EstimatedSeconds(InputMapping? mapping, int width, int depth, long points, int iterations) =>
+        mapping is null
+            ? iterations * 2e-4 // gridopt: a few element-wise passes per step
+            : CostModel.Training(new MlpShape(mapping.OutputDim, width, depth, 1), points, iterations);
+
+    // The input mapping of a method on `dims`-D coordinates, as both notebooks build it; null for gridopt (no network).
+    public static InputMapping? Mapping(string experiment, string method, int dims, double posEncScale, int posEncPerAxis,
+        int gaussianFeatures, double sigma, Rng rng) => method switch
+    {
+        ReconstructionNames.None => InputMapping.None(dims),
+        ReconstructionNames.Basic => InputMapping.Basic(dims),
+        ReconstructionNames.PosEnc => InputMapping.PositionalEncoding(dims, posEncScale, posEncPerAxis),
+        ReconstructionNames.Gaussian => InputMapping.Gaussian(dims, gaussianFeatures, sigma, rng),
+        ReconstructionNames.GridOpt => null,
+        _ => throw new ConfigException($"{experiment}: unknown method '{method}'"),
+    };
+
+    // One grid point per phantom and method, phantom-major, labelled "method/phantom-i"; `point` narrows the
+    // configuration to that method and phantom.
+    public static IEnumerable<PlannedConfig> Grid<TConfig>(string[] methods, int[] phantoms, Func<string, int, TConfig> point) where TConfig : class =>
+        from phantom in phantoms
+        from method in methods
+        select new PlannedConfig($"{method}/{ReconstructionNames.PhantomName(phantom)}", point(method, phantom));
 }

@@ -57,7 +57,7 @@ public sealed class ReconstructionForwardModelTests
         var viaTensor = ParallelBeam.Project(torch.tensor(image), beam.ToDevice(torch.CPU)).to(torch.float64).data<double>().ToArray();
         var reference = beam.Project(image);
         for (int v = 0; v < reference.Length; v++) Check.Close(reference[v], viaTensor[v], 1e-5, $"projection value {v}");
-        double disc = beam.DiscError(torch.CPU);
+        double disc = beam.DiscError(beam.ToDevice(torch.CPU), torch.CPU);
         Assert.True(disc <= 1.0 / 24, $"disc error {disc:G3} above 1/R");
     }
 
