@@ -101,11 +101,7 @@ public static class Bench
     static Result NtkBuildAndSolve(int n, double gemm64)
     {
         using var scope = torch.NewDisposeScope();
-        var rng = new Rng(3);
-        var points = new double[n * 2];
-        for (int i = 0; i < points.Length; i++) points[i] = rng.NextDouble();
-        var mapping = InputMapping.Gaussian(2, 256, 10, rng.Derive("B"));
-        var x = torch.tensor(mapping.Encode(points), [n, mapping.OutputDim]);
+        var (x, rng) = NtkInputs(n);
         var y = torch.tensor(Enumerable.Range(0, n).Select(_ => rng.Normal()).ToArray());
         var spec = new NtkSpec(4, 1024);
         var times = new List<double>();
@@ -124,9 +120,20 @@ public static class Bench
             times.Add(sw.Elapsed.TotalSeconds);
         }
         kernelTimes.Sort();
-        double flops = 2.0 * n * n * mapping.OutputDim + (double)n * n * n / 3 + 2.0 * n * n;
+        double flops = 2.0 * n * n * x.shape[1] + (double)n * n * n / 3 + 2.0 * n * n;
         var r0 = Summarise($"NTK N={n} (d=512, float64) + solve", times.ToArray(), flops, gemm64, "");
         return r0 with { Note = $"kernel alone {kernelTimes[kernelTimes.Count / 2]:F3} s (median); 1 warm-up; reference: float64 GEMM" };
+    }
+
+    // N Gaussian-mapped 2D points (256 frequencies, d = 512, σ = 10) as a float64 [N, 512] tensor, the NTK rows' input,
+    // and the generator that drew them (NtkBuildAndSolve draws its targets from it next).
+    static (Tensor X, Rng Rng) NtkInputs(int n)
+    {
+        var rng = new Rng(3);
+        var points = new double[n * 2];
+        for (int i = 0; i < points.Length; i++) points[i] = rng.NextDouble();
+        var mapping = InputMapping.Gaussian(2, 256, 10, rng.Derive("B"));
+        return (torch.tensor(mapping.Encode(points), [n, mapping.OutputDim]), rng);
     }
 
     // The analytic kernel alone, as NtkBuildAndSolve builds it: by the fused CPU pass (Ntk.Kernel, 8 lanes where AVX-512
@@ -137,11 +144,7 @@ public static class Bench
     static IEnumerable<Result> NtkKernelSideBySide(int n, int repeats, double gemm64)
     {
         using var scope = torch.NewDisposeScope();
-        var rng = new Rng(3);
-        var points = new double[n * 2];
-        for (int i = 0; i < points.Length; i++) points[i] = rng.NextDouble();
-        var mapping = InputMapping.Gaussian(2, 256, 10, rng.Derive("B"));
-        var x = torch.tensor(mapping.Encode(points), [n, mapping.OutputDim]);
+        var (x, _) = NtkInputs(n);
         var spec = new NtkSpec(4, 1024);
         bool wide = Ntk.UseVector512;
         var variants = new List<(string Name, string Note, Func<Tensor> Kernel)>
@@ -165,7 +168,7 @@ public static class Bench
                 variants[v].Kernel().Dispose();
                 if (r > 0) times[v].Add(sw.Elapsed.TotalSeconds);
             }
-        double flops = 2.0 * n * n * mapping.OutputDim;
+        double flops = 2.0 * n * n * x.shape[1];
         var results = variants.Select((v, i) => Summarise($"NTK kernel N={n} d=512 f64, {v.Name}", times[i].ToArray(), flops, gemm64, v.Note)).ToList();
         var before = results[^1];
         return results.Select(r => r == before ? r : r with { Note = r.Note + $"; {before.Median / r.Median:F2}x the tensor ops (median), {before.Min / r.Min:F2}x (best)" });
